@@ -1,0 +1,1 @@
+"""FieldForce analytics tools: raw-data generation, source scaffolding and project checks."""
