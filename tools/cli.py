@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import click
@@ -78,6 +79,36 @@ def sync_command(seed: int, as_of: str | None, span_hours: float, add_column: bo
 
     sync_batch(seed=seed, as_of=_parse_as_of(as_of), span_hours=span_hours, add_column=add_column,
                progress=None if quiet else click.echo)
+
+
+# --- project checks -------------------------------------------------------------------------
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--project-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The dbt project (default: the nearest folder with dbt_project.yml).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--list-rules", is_flag=True, help="Print every rule code and what it checks, then exit.")
+def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_format: str, list_rules: bool) -> None:
+    """Check naming, layering, coverage and governance rules from the project's files.
+
+    PATHS limits the report to findings in those files or folders; the whole project is always
+    read, because the rules look across files. Exit 0: clean, 1: findings, 2: usage error or
+    unreadable YAML.
+    """
+    from tools.check.project import find_project_root
+    from tools.check.report import format_json, format_rules, format_text
+    from tools.check.runner import run_check
+
+    if list_rules:
+        click.echo(format_rules())
+        return
+    root = project_dir.resolve() if project_dir is not None else find_project_root(Path.cwd())
+    result = run_check(root, paths)
+    click.echo(format_json(result) if output_format == "json" else format_text(result))
+    if result.findings:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,10 @@
+"""`tools check`: the project's naming, layering, coverage and governance rules, read from files.
+
+No dbt import, no warehouse, no `dbt parse`: the loader reads SQL and YAML directly (project.py),
+one module per rule family lives in rules/, and report.py formats the findings.
+"""
+
+from tools.check.findings import RULES, Finding
+from tools.check.runner import CheckResult, check_project, run_check
+
+__all__ = ["RULES", "CheckResult", "Finding", "check_project", "run_check"]

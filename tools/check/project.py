@@ -1,0 +1,422 @@
+"""Read a dbt project's files (SQL and YAML) into plain data the rules query. No dbt import.
+
+Pure functions: `load_project(root)` walks the folders named in dbt_project.yml and returns a
+`Project`; nothing is rendered, compiled or connected to.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from tools.check.config import LAYERS, CheckConfig, CheckConfigError, load_config
+from tools.check.sql import SqlFacts, read_sql
+from tools.check.yamlload import LineDict, YamlFileError, line_of, load_yaml_file
+
+_SKIP_DIRS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "venv", "node_modules", "__pycache__"}
+# Config keys dbt_project.yml also accepts without the `+` (where no folder has that name).
+_PLAIN_CONFIG_KEYS = {"materialized", "meta", "enabled", "schema", "database", "alias", "tags"}
+_REF_IN_YAML = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
+_SOURCE_IN_YAML = re.compile(r"""\bsource\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""")
+
+
+@dataclass(frozen=True)
+class DataTest:
+    """One generic test, normalised across dbt's flat and 1.11 `arguments:` forms."""
+
+    name: str  # without package prefix: `unique`, `relationships`, `unique_combination_of_columns`
+    full_name: str
+    args: Mapping[str, Any]
+    line: int
+
+
+@dataclass
+class YamlFile:
+    rel: str
+    path: Path
+    data: Any
+
+
+@dataclass
+class ModelEntry:
+    """A `models:` (or `snapshots:`/`seeds:`) item in a properties file."""
+
+    name: str
+    rel: str
+    line: int
+    data: Mapping[str, Any]
+
+    @property
+    def description(self) -> str:
+        value = self.data.get("description")
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        value = self.data.get("config")
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for value in (self.data.get("meta"), self.config.get("meta")):
+            if isinstance(value, Mapping):
+                merged.update(value)
+        return merged
+
+    @property
+    def columns(self) -> list[Mapping[str, Any]]:
+        value = self.data.get("columns")
+        return [c for c in value if isinstance(c, Mapping)] if isinstance(value, list) else []
+
+    def column_tests(self, column: Mapping[str, Any]) -> list[DataTest]:
+        return normalise_tests(column, line_of(column, self.line))
+
+    def model_tests(self) -> list[DataTest]:
+        return normalise_tests(self.data, self.line)
+
+
+@dataclass
+class Model:
+    name: str
+    rel: str
+    parts: tuple[str, ...]  # folders below the model path, e.g. ("staging", "postgres")
+    sql: SqlFacts
+    entry: ModelEntry | None = None
+    project_config: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def layer(self) -> str | None:
+        return self.parts[0] if self.parts and self.parts[0] in LAYERS else None
+
+    @property
+    def folder(self) -> str | None:
+        return self.parts[-1] if self.parts else None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        merged = dict(self.project_config.get("meta") or {})
+        if self.entry is not None:
+            merged.update(self.entry.meta)
+        return merged
+
+    @property
+    def materialized(self) -> tuple[str | None, str]:
+        """The effective materialization and where it was set (SQL config > YAML > dbt_project.yml)."""
+        if self.sql.materialized:
+            return self.sql.materialized, f"{self.rel}:{self.sql.materialized_line}"
+        if self.entry is not None and isinstance(self.entry.config.get("materialized"), str):
+            return self.entry.config["materialized"], f"{self.entry.rel}:{self.entry.line}"
+        value = self.project_config.get("materialized")
+        return (value if isinstance(value, str) else None), "dbt_project.yml"
+
+    @property
+    def certified(self) -> bool:
+        return self.meta.get("certified") is True
+
+
+@dataclass
+class SourceTable:
+    source: str
+    table: str
+    rel: str
+    line: int
+    data: Mapping[str, Any]
+    source_data: Mapping[str, Any]
+    source_line: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}.{self.table}"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for scope in (self.source_data, self.data):
+            for value in (scope.get("meta"), (scope.get("config") or {}).get("meta")
+                          if isinstance(scope.get("config"), Mapping) else None):
+                if isinstance(value, Mapping):
+                    merged.update(value)
+        return merged
+
+
+@dataclass
+class Snapshot:
+    name: str
+    rel: str
+    line: int
+    entry: ModelEntry | None = None
+
+
+@dataclass
+class Exposure:
+    name: str
+    rel: str
+    line: int
+    data: Mapping[str, Any]
+
+    def depends_on(self) -> Iterator[tuple[str, str]]:
+        """("ref", model) and ("source", "src.table") items of `depends_on`."""
+        items = self.data.get("depends_on")
+        if not isinstance(items, list):
+            return
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            ref = _REF_IN_YAML.search(item)
+            if ref:
+                yield "ref", ref.group(4) or ref.group(2)
+                continue
+            source = _SOURCE_IN_YAML.search(item)
+            if source:
+                yield "source", f"{source.group(2)}.{source.group(4)}"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        config = self.data.get("config")
+        for value in (self.data.get("meta"), config.get("meta") if isinstance(config, Mapping) else None):
+            if isinstance(value, Mapping):
+                merged.update(value)
+        return merged
+
+
+@dataclass
+class Project:
+    root: Path
+    name: str
+    dbt_project: Mapping[str, Any]
+    config: CheckConfig
+    model_paths: list[str]
+    snapshot_paths: list[str]
+    models: dict[str, Model] = field(default_factory=dict)
+    model_entries: list[ModelEntry] = field(default_factory=list)
+    sources: dict[str, SourceTable] = field(default_factory=dict)
+    source_entries: list[SourceTable] = field(default_factory=list)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    exposures: list[Exposure] = field(default_factory=list)
+    seeds: set[str] = field(default_factory=set)
+    yaml_files: list[YamlFile] = field(default_factory=list)
+
+    def models_in(self, layer: str) -> list[Model]:
+        return [m for m in self.models.values() if m.layer == layer]
+
+    def skip_codes(self, subject: tuple[str, str] | None) -> set[str]:
+        """Codes switched off for one model/source/exposure/snapshot by `meta: {check_skip: [...]}`."""
+        if subject is None:
+            return set()
+        kind, name = subject
+        meta: Mapping[str, Any] = {}
+        if kind == "model" and name in self.models:
+            meta = self.models[name].meta
+        elif kind == "source" and name in self.sources:
+            meta = self.sources[name].meta
+        elif kind == "exposure":
+            meta = next((e.meta for e in self.exposures if e.name == name), {})
+        elif kind == "snapshot" and name in self.snapshots and self.snapshots[name].entry is not None:
+            meta = self.snapshots[name].entry.meta  # type: ignore[union-attr]
+        value = meta.get("check_skip")
+        if isinstance(value, str):
+            return {value}
+        return {str(v) for v in value} if isinstance(value, list) else set()
+
+
+def normalise_tests(owner: Mapping[str, Any], default_line: int) -> list[DataTest]:
+    """The `data_tests:` and legacy `tests:` of a model or column, in one shape."""
+    found: list[DataTest] = []
+    for key in ("data_tests", "tests"):
+        items = owner.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, str):
+                found.append(DataTest(item.rsplit(".", 1)[-1], item, {}, default_line))
+                continue
+            if not isinstance(item, Mapping) or not item:
+                continue
+            line = line_of(item, default_line)
+            if "test_name" in item:  # `- name: custom_name` + `test_name: unique` + flat args
+                full = str(item["test_name"])
+                body: Mapping[str, Any] = item
+            else:
+                full = str(next(iter(item)))
+                body = item[full] if isinstance(item[full], Mapping) else {}
+            args: dict[str, Any] = {k: v for k, v in body.items()
+                                    if k not in ("config", "arguments", "name", "test_name", "description")}
+            if isinstance(body.get("arguments"), Mapping):
+                args.update(body["arguments"])
+            found.append(DataTest(full.rsplit(".", 1)[-1], full, args, line))
+    return found
+
+
+def _as_list(value: Any, default: list[str]) -> list[str]:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _walk(root: Path, base: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    top = root / base
+    if not top.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.endswith(suffixes):
+                yield Path(dirpath) / filename
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _folder_config(project_name: str, dbt_project: Mapping[str, Any], section: str,
+                   parts: Iterable[str]) -> dict[str, Any]:
+    """`+materialized`, `+meta`, ... from dbt_project.yml for a resource at `parts` (folders + name)."""
+    resolved: dict[str, Any] = {}
+    tree = dbt_project.get(section)
+    if not isinstance(tree, Mapping):
+        return resolved
+
+    def take(node: Mapping[str, Any]) -> None:
+        for key, value in node.items():
+            if not isinstance(key, str):
+                continue
+            is_config = key.startswith("+") or (
+                key in _PLAIN_CONFIG_KEYS and (key == "meta" or not isinstance(value, Mapping)))
+            if not is_config:
+                continue
+            name = key.lstrip("+")
+            if name == "meta" and isinstance(value, Mapping):
+                resolved["meta"] = {**resolved.get("meta", {}), **value}
+            else:
+                resolved[name] = value
+
+    take(tree)
+    node = tree.get(project_name)
+    if not isinstance(node, Mapping):
+        return resolved
+    take(node)
+    for part in parts:
+        child = node.get(part)
+        if not isinstance(child, Mapping):
+            break
+        take(child)
+        node = child
+    return resolved
+
+
+def find_project_root(start: Path) -> Path:
+    current = start.resolve()
+    for candidate in (current, *current.parents):
+        if (candidate / "dbt_project.yml").is_file():
+            return candidate
+    raise CheckConfigError(f"no dbt_project.yml in {start} or any folder above it; pass --project-dir")
+
+
+def load_project(root: Path) -> Project:
+    root = root.resolve()
+    project_file = root / "dbt_project.yml"
+    if not project_file.is_file():
+        raise CheckConfigError(f"{root} has no dbt_project.yml")
+    dbt_project = load_yaml_file(project_file, "dbt_project.yml")
+    if not isinstance(dbt_project, Mapping) or not isinstance(dbt_project.get("name"), str):
+        raise YamlFileError("dbt_project.yml", None, "must be a mapping with a `name`")
+    name = dbt_project["name"]
+    project = Project(
+        root=root,
+        name=name,
+        dbt_project=dbt_project,
+        config=load_config(root, dbt_project),
+        model_paths=_as_list(dbt_project.get("model-paths"), ["models"]),
+        snapshot_paths=_as_list(dbt_project.get("snapshot-paths"), ["snapshots"]),
+    )
+
+    for base in project.model_paths:
+        for path in _walk(root, base, (".sql",)):
+            rel = _rel(root, path)
+            parts = tuple(path.relative_to(root / base).parts[:-1])
+            model_name = path.stem
+            text = path.read_text(encoding="utf-8", errors="replace")
+            model = Model(
+                name=model_name, rel=rel, parts=parts, sql=read_sql(text),
+                project_config=_folder_config(name, dbt_project, "models", (*parts, model_name)),
+            )
+            # Two files with one name is a dbt error; keep the first and let dbt say so.
+            project.models.setdefault(model_name, model)
+
+    for base in project.snapshot_paths:
+        for path in _walk(root, base, (".sql",)):
+            rel = _rel(root, path)
+            facts = read_sql(path.read_text(encoding="utf-8", errors="replace"))
+            for call in facts.snapshots:
+                project.snapshots.setdefault(call.args[0], Snapshot(call.args[0], rel, call.line))
+
+    for base in _as_list(dbt_project.get("seed-paths"), ["seeds"]):
+        for path in _walk(root, base, (".csv",)):
+            project.seeds.add(path.stem)
+
+    yaml_bases = {*project.model_paths, *project.snapshot_paths,
+                  *_as_list(dbt_project.get("seed-paths"), ["seeds"]),
+                  *_as_list(dbt_project.get("analysis-paths"), ["analyses"]),
+                  *_as_list(dbt_project.get("macro-paths"), ["macros"]),
+                  *_as_list(dbt_project.get("test-paths"), ["tests"])}
+    for base in sorted(yaml_bases):
+        for path in _walk(root, base, (".yml", ".yaml")):
+            rel = _rel(root, path)
+            data = load_yaml_file(path, rel)
+            project.yaml_files.append(YamlFile(rel=rel, path=path, data=data))
+            if isinstance(data, Mapping):
+                _read_properties(project, rel, data)
+
+    for model_name, model in project.models.items():
+        model.entry = next((e for e in project.model_entries if e.name == model_name), None)
+    return project
+
+
+def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> None:
+    for key in ("models", "snapshots", "seeds"):
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+                continue
+            entry = ModelEntry(item["name"], rel, line_of(item), item)
+            if key == "models":
+                project.model_entries.append(entry)
+            elif key == "snapshots":
+                existing = project.snapshots.get(entry.name)
+                if existing is None:
+                    project.snapshots[entry.name] = Snapshot(entry.name, rel, entry.line, entry)
+                else:
+                    existing.entry = entry
+    sources = data.get("sources")
+    if isinstance(sources, list):
+        for source in sources:
+            if not isinstance(source, Mapping) or not isinstance(source.get("name"), str):
+                continue
+            tables = source.get("tables")
+            for table in tables if isinstance(tables, list) else []:
+                if not isinstance(table, Mapping) or not isinstance(table.get("name"), str):
+                    continue
+                entry = SourceTable(source["name"], table["name"], rel, line_of(table), table, source,
+                                    line_of(source))
+                project.source_entries.append(entry)
+                project.sources.setdefault(entry.key, entry)
+    exposures = data.get("exposures")
+    if isinstance(exposures, list):
+        for item in exposures:
+            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+                project.exposures.append(Exposure(item["name"], rel, line_of(item), item))
+
+
+__all__ = [
+    "DataTest", "Exposure", "LineDict", "Model", "ModelEntry", "Project", "Snapshot", "SourceTable",
+    "YamlFile", "find_project_root", "load_project", "normalise_tests",
+]

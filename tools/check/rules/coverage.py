@@ -1,0 +1,209 @@
+"""Coverage rules: documentation, primary-key tests, source freshness, relationships (SDD, Data Quality).
+
+A primary key is a column with both `unique` and `not_null` tests (`data_tests:` or `tests:`,
+flat or 1.11 `arguments:` form), or a model-level test on a combination of columns (any test
+named *unique_combination_of_columns, or any test with a `combination_of_columns` argument).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+
+from tools.check.findings import Finding, rule
+from tools.check.project import DataTest, Model, ModelEntry, Project
+from tools.check.yamlload import line_of
+
+_REF = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
+
+
+def _is_combination_test(test: DataTest) -> bool:
+    return test.name.endswith("unique_combination_of_columns") or "combination_of_columns" in test.args
+
+
+def primary_key_columns(entry: ModelEntry) -> list[str]:
+    """Columns tested both unique and not_null, plus the columns of a combination test."""
+    columns: list[str] = []
+    for column in entry.columns:
+        names = {t.name for t in entry.column_tests(column)}
+        if {"unique", "not_null"} <= names and isinstance(column.get("name"), str):
+            columns.append(column["name"])
+    for test in entry.model_tests():
+        if _is_combination_test(test):
+            combo = test.args.get("combination_of_columns")
+            if isinstance(combo, list):
+                columns.extend(str(c) for c in combo)
+            elif not columns:
+                columns.append("<combination>")
+    return columns
+
+
+@rule("COV001", "model-in-yaml", "Every model has an entry in a _<folder>__models.yml file.")
+def model_in_yaml(project: Project) -> Iterator[Finding]:
+    for model in project.models.values():
+        if model.entry is None:
+            folder = model.folder or "models"
+            yield Finding(model.rel, 1, "COV001",
+                          f"{model.name} has no YAML entry: add it to _{folder}__models.yml with a description, "
+                          f"its columns and a primary-key test", ("model", model.name))
+
+
+@rule("COV002", "model-description", "Every model's YAML entry has a description.")
+def model_description(project: Project) -> Iterator[Finding]:
+    for model in project.models.values():
+        if model.entry is not None and not model.entry.description:
+            yield Finding(model.entry.rel, model.entry.line, "COV002",
+                          f"{model.name} has no description: say what one row is", ("model", model.name))
+
+
+@rule("COV003", "model-primary-key",
+      "Every model has unique + not_null on its primary key (or a combination-of-columns test).")
+def model_primary_key(project: Project) -> Iterator[Finding]:
+    for model in project.models.values():
+        if model.entry is None:
+            continue  # COV001 already asks for the entry
+        if not primary_key_columns(model.entry):
+            yield Finding(model.entry.rel, model.entry.line, "COV003",
+                          f"{model.name} has no primary-key test: give its key column both unique and "
+                          f"not_null, or add a unique_combination_of_columns test", ("model", model.name))
+
+
+@rule("COV004", "source-description", "Every source table has a description.")
+def source_description(project: Project) -> Iterator[Finding]:
+    for table in project.source_entries:
+        description = table.data.get("description")
+        if not (isinstance(description, str) and description.strip()):
+            yield Finding(table.rel, table.line, "COV004",
+                          f"source table {table.key} has no description", ("source", table.key))
+
+
+def _scoped(scope: Mapping[str, Any], key: str) -> tuple[bool, Any]:
+    """(is set, value) for a property given directly or under `config:` (dbt 1.9+)."""
+    if key in scope:
+        return True, scope[key]
+    config = scope.get("config")
+    if isinstance(config, Mapping) and key in config:
+        return True, config[key]
+    return False, None
+
+
+@rule("COV005", "source-freshness",
+      "Every source table has freshness with a loaded_at_field, or opts out with `freshness: null`.")
+def source_freshness(project: Project) -> Iterator[Finding]:
+    project_sources = project.dbt_project.get("sources")
+    project_level: tuple[bool, Any] = (False, None)
+    if isinstance(project_sources, Mapping):
+        node = project_sources.get(project.name)
+        for scope in (project_sources, node if isinstance(node, Mapping) else {}):
+            for key in ("+freshness", "freshness"):
+                if key in scope:
+                    project_level = (True, scope[key])
+    for table in project.source_entries:
+        is_set, freshness = _scoped(table.data, "freshness")
+        if not is_set:
+            is_set, freshness = _scoped(table.source_data, "freshness")
+        if not is_set:
+            is_set, freshness = project_level
+        if is_set and freshness is None:
+            continue  # explicit opt-out, dbt's own way
+        has_threshold = isinstance(freshness, Mapping) and any(
+            isinstance(freshness.get(k), Mapping) for k in ("warn_after", "error_after"))
+        if not has_threshold:
+            yield Finding(table.rel, table.line, "COV005",
+                          f"source table {table.key} has no freshness (warn_after/error_after): add it, on the "
+                          f"table or its source, or opt out with `freshness: null`", ("source", table.key))
+            continue
+        has_field = any(_scoped(scope, "loaded_at_field")[0] or _scoped(scope, "loaded_at_query")[0]
+                        or isinstance(freshness, Mapping) and "loaded_at_field" in freshness
+                        for scope in (table.data, table.source_data))
+        if not has_field:
+            yield Finding(table.rel, table.line, "COV005",
+                          f"source table {table.key} has freshness but no loaded_at_field (e.g. "
+                          f"_fivetran_synced) on the table or its source", ("source", table.key))
+
+
+@rule("COV006", "mart-columns-described", "Every mart documents its columns, each with a description.")
+def mart_columns_described(project: Project) -> Iterator[Finding]:
+    for model in project.models_in("marts"):
+        entry = model.entry
+        if entry is None:
+            continue
+        if not entry.columns:
+            yield Finding(entry.rel, entry.line, "COV006",
+                          f"{model.name} lists no columns: document every column of a mart",
+                          ("model", model.name))
+            continue
+        for column in entry.columns:
+            description = column.get("description")
+            if not (isinstance(description, str) and description.strip()):
+                yield Finding(entry.rel, line_of(column, entry.line), "COV006",
+                              f"column {model.name}.{column.get('name')} has no description",
+                              ("model", model.name))
+
+
+def _relationship_targets(entry: ModelEntry) -> set[str]:
+    targets: set[str] = set()
+    tests = [t for column in entry.columns for t in entry.column_tests(column)] + entry.model_tests()
+    for test in tests:
+        if not test.name.startswith("relationships") and not test.name.endswith("relationships"):
+            continue
+        to = test.args.get("to")
+        match = _REF.search(to) if isinstance(to, str) else None
+        if match:
+            targets.add(match.group(4) or match.group(2))
+    return targets
+
+
+def _is(model_name: str, prefixes: list[str]) -> bool:
+    return any(model_name.startswith(p) for p in prefixes)
+
+
+@rule("COV007", "fact-relationships",
+      "Facts have relationships tests to the dimensions they ref or share a key column with.")
+def fact_relationships(project: Project) -> Iterator[Finding]:
+    config = project.config
+    dimensions: dict[str, Model] = {m.name: m for m in project.models.values() if _is(m.name, config.dimension_prefixes)}
+    dim_keys: dict[str, str] = {}
+    for dim in dimensions.values():
+        keys = primary_key_columns(dim.entry) if dim.entry is not None else []
+        if len(keys) == 1:
+            dim_keys.setdefault(keys[0], dim.name)
+    for fact in project.models.values():
+        if not _is(fact.name, config.fact_prefixes) or fact.entry is None:
+            continue
+        tested = _relationship_targets(fact.entry)
+        own_keys = set(primary_key_columns(fact.entry))
+        needed: dict[str, str] = {}
+        for call in fact.sql.refs:
+            if call.args[0] in dimensions:
+                needed.setdefault(call.args[0], f"it refs {call.args[0]}")
+        for column in fact.entry.columns:
+            name = column.get("name")
+            if isinstance(name, str) and name in dim_keys and name not in own_keys:
+                needed.setdefault(dim_keys[name], f"its column {name} is the key of {dim_keys[name]}")
+        for dim_name, why in sorted(needed.items()):
+            if dim_name not in tested:
+                yield Finding(fact.entry.rel, fact.entry.line, "COV007",
+                              f"{fact.name} has no relationships test to {dim_name} ({why}): add one on the "
+                              f"foreign-key column", ("model", fact.name))
+        if not needed and not any(t in dimensions for t in tested):
+            yield Finding(fact.entry.rel, fact.entry.line, "COV007",
+                          f"{fact.name} has no relationships test to any dimension: test its foreign keys "
+                          f"against the dim_ models", ("model", fact.name))
+
+
+@rule("COV008", "yaml-entry-without-model", "Every model entry in YAML matches a model file, once.")
+def yaml_entry_without_model(project: Project) -> Iterator[Finding]:
+    seen: dict[str, ModelEntry] = {}
+    for entry in project.model_entries:
+        if entry.name not in project.models:
+            yield Finding(entry.rel, entry.line, "COV008",
+                          f"{entry.name} is described here but there is no {entry.name}.sql: remove the entry "
+                          f"or fix its name")
+        elif entry.name in seen:
+            first = seen[entry.name]
+            yield Finding(entry.rel, entry.line, "COV008",
+                          f"{entry.name} is described twice (also {first.rel}:{first.line}): keep one entry",
+                          ("model", entry.name))
+        else:
+            seen[entry.name] = entry

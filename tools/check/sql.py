@@ -1,0 +1,118 @@
+"""What the check needs from a model's SQL, read with regular expressions (no Jinja rendering).
+
+Only the Jinja blocks are searched for ref(), source() and config(), exactly as dbt resolves them;
+the hard-coded-relation scan looks at the SQL with Jinja, comments and string literals removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_REF = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
+_SOURCE = re.compile(r"""\bsource\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""")
+_CONFIG = re.compile(r"\bconfig\s*\(")
+_MATERIALIZED = re.compile(r"""\bmaterialized\s*=\s*(['"])(\w+)\1""")
+_SNAPSHOT_BLOCK = re.compile(r"\{%-?\s*snapshot\s+(\w+)\s*-?%\}")
+
+_SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_SQL_STRING = re.compile(r"'(?:[^']|'')*'")
+_IDENT = r'(?:"[^"\n]+"|[A-Za-z_][\w$]*)'
+_RELATION = re.compile(rf"\b(from|join)\s+({_IDENT}(?:\s*\.\s*{_IDENT}){{1,2}})(?!\s*\()", re.I)
+# `extract(epoch from t.col)`, `trim(both ' ' from t.col)`: a FROM that is not a relation.
+_FROM_FUNCTIONS = {"extract", "trim", "substring", "position", "overlay", "date_part", "substr"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """A ref('model') or source('source', 'table') call and the line it is on."""
+
+    args: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class SqlFacts:
+    refs: tuple[Call, ...]
+    sources: tuple[Call, ...]
+    materialized: str | None
+    materialized_line: int
+    hard_coded: tuple[Call, ...]
+    snapshots: tuple[Call, ...]
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Replace a match by spaces, keeping its newlines so offsets and lines stay put."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _inside_from_function(text: str, offset: int) -> bool:
+    depth = 0
+    i = offset - 1
+    while i >= 0:
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                word = re.search(r"(\w+)\s*$", text[:i])
+                return bool(word and word.group(1).lower() in _FROM_FUNCTIONS)
+            depth -= 1
+        i -= 1
+    return False
+
+
+def hard_coded_relations(text: str) -> list[Call]:
+    """`from db.schema.table` / `join schema.table` written out instead of ref() or source()."""
+    cleaned = _JINJA_COMMENT.sub(_blank, text)
+    # An expression becomes one placeholder identifier (keeping its newlines): `{{ var('db') }}.s.t`
+    # is still a hard-coded schema.table, while `{{ ref('x') }}` alone is a single name and passes.
+    cleaned = _JINJA_BLOCK.sub(lambda m: ("__jinja__" if m.group(0).startswith("{{") else "")
+                               + "\n" * m.group(0).count("\n"), cleaned)
+    cleaned = _SQL_COMMENT.sub(_blank, cleaned)
+    cleaned = _SQL_STRING.sub(_blank, cleaned)
+    found = []
+    for match in _RELATION.finditer(cleaned):
+        if _inside_from_function(cleaned, match.start()):
+            continue
+        name = re.sub(r"\s+", "", match.group(2)).replace("__jinja__", "{{ ... }}")
+        found.append(Call((name,), _line_at(cleaned, match.start())))
+    return found
+
+
+def read_sql(text: str) -> SqlFacts:
+    without_comments = _JINJA_COMMENT.sub(_blank, text)
+    refs: list[Call] = []
+    sources: list[Call] = []
+    snapshots: list[Call] = []
+    materialized: str | None = None
+    materialized_line = 1
+    for block in _JINJA_BLOCK.finditer(without_comments):
+        body = block.group(0)
+        start = block.start()
+        for m in _REF.finditer(body):
+            name = m.group(4) if m.group(4) else m.group(2)
+            refs.append(Call((name,), _line_at(without_comments, start + m.start())))
+        for m in _SOURCE.finditer(body):
+            sources.append(Call((m.group(2), m.group(4)), _line_at(without_comments, start + m.start())))
+        if _CONFIG.search(body):
+            mat = _MATERIALIZED.search(body)
+            if mat:
+                materialized = mat.group(2)
+                materialized_line = _line_at(without_comments, start + mat.start())
+    for m in _SNAPSHOT_BLOCK.finditer(without_comments):
+        snapshots.append(Call((m.group(1),), _line_at(without_comments, m.start())))
+    return SqlFacts(
+        refs=tuple(refs),
+        sources=tuple(sources),
+        materialized=materialized,
+        materialized_line=materialized_line,
+        hard_coded=tuple(hard_coded_relations(text)),
+        snapshots=tuple(snapshots),
+    )
