@@ -1,0 +1,39 @@
+with
+
+source as (
+
+    select * from {{ source('fivetran_quickbooks', 'payment') }}
+
+),
+
+latest as (
+
+    -- CDC history: keep the latest version Fivetran synced
+    {{ deduplicate('source', partition_by='id', order_by='_fivetran_synced desc') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        id as payment_id,
+        customer_id as quickbooks_customer_id,
+
+        -- measures
+        cast(total_amount as numeric(18, 2)) as payment_amount,
+
+        -- timestamps
+        cast(transaction_date as date) as payment_date,
+        cast(created_at as {{ dbt.type_timestamp() }}) as payment_created_at,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as payment_updated_at,
+
+        -- metadata
+        _fivetran_synced
+
+    from latest
+    where not coalesce(_fivetran_deleted, false)
+
+)
+
+select * from renamed

@@ -1,0 +1,199 @@
+"""fivetran_postgres: the operational jobs database (CDC, soft deletes, money in cents)."""
+
+from __future__ import annotations
+
+from tools.rawgen.context import REGION_COUNT, Context
+from tools.rawgen.landing import LandedTable
+
+SCHEMA = "fivetran_postgres"
+HISTORY_SHARE = 0.12  # rows whose earlier version is still in the landing
+
+
+def customers_sql(ctx: Context, facts: str = "customer_facts") -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    cols = """
+            id, first_name, last_name, company_name, email, phone, address_line_1, city, state, postal_code,
+            region_id, customer_type, salesforce_account_id, quickbooks_customer_id, created_at"""
+    return f"""
+        with latest as (
+            select
+                id, first_name, last_name, company_name, email, phone, address_line_1, city, state, postal_code,
+                cast(region_id as integer) as region_id,
+                case when is_commercial then 'commercial' else 'residential' end as customer_type,
+                case when is_commercial then sfid('001', id) end as salesforce_account_id,
+                cast(100000 + id as varchar) as quickbooks_customer_id,
+                created_at,
+                updated_at,
+                is_deleted,
+                synced_after({s}, id, 'c_sync', updated_at, {as_of}) as synced
+            from {facts}
+        )
+        select {cols}, updated_at, is_deleted as _fivetran_deleted, synced as _fivetran_synced
+        from latest
+        union all
+        -- the version before the customer was deleted, or before their phone number changed
+        select
+            {cols.replace('phone,', f"case when is_deleted then phone else phone({s}, id, 'old_phone') end,")},
+            created_at,
+            false,
+            least(created_at + secs(ui({s}, id, 'c_osync', 60, 900)), synced - secs(1))
+        from latest
+        where is_deleted or u({s}, id, 'c_hist') < {HISTORY_SHARE}
+    """
+
+
+def technicians_sql(ctx: Context, first_id: int = 1, count: int | None = None) -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    count = ctx.volumes.technicians if count is None else count
+    return f"""
+        with facts as (
+            select
+                i as id,
+                cast(1 + (i - 1) % {REGION_COUNT} as integer) as region_id,
+                first_name({s}, i + 1000000000) as first_name,
+                last_name({s}, i + 1000000000) as last_name,
+                pick(['apprentice', 'journeyman', 'journeyman', 'master'], {s}, i, 'skill') as skill_level,
+                cast(ui({s}, i, 'rate', 28, 75) * 100 as integer) as hourly_rate_cents,
+                cast({as_of} - secs(ui({s}, i, 'hired', 30, 3650) * 86400) as date) as hired_on
+            from range({first_id}, {first_id + count}) as t(i)
+        ),
+
+        latest as (
+            select
+                *,
+                cast(hired_on as timestamp) + secs(ui({s}, id, 't_upd', 0, 20) * 86400) as updated_at
+            from facts
+        )
+
+        select
+            id, first_name, last_name,
+            first_name || '.' || last_name || cast(id as varchar) || '@fieldforcepro.com' as email,
+            phone({s}, id, 'tph') as phone,
+            region_id, skill_level, hourly_rate_cents, hired_on,
+            cast(null as date) as terminated_on,
+            true as is_active,
+            cast(hired_on as timestamp) as created_at,
+            updated_at,
+            false as _fivetran_deleted,
+            synced_after({s}, id, 't_sync', updated_at, {as_of}) as _fivetran_synced
+        from latest
+        union all
+        -- the hiring-day version, before the pay rate was set
+        select
+            id, first_name, last_name,
+            first_name || '.' || last_name || cast(id as varchar) || '@fieldforcepro.com',
+            phone({s}, id, 'tph'),
+            region_id, skill_level, 2500, hired_on, null, true,
+            cast(hired_on as timestamp), cast(hired_on as timestamp), false,
+            least(cast(hired_on as timestamp) + secs(600), synced_after({s}, id, 't_sync', updated_at, {as_of}) - secs(1))
+        from latest
+        where updated_at > cast(hired_on as timestamp)
+    """
+
+
+def service_types_sql(ctx: Context) -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        select
+            id, name, category_code, base_price_cents, estimated_duration_minutes,
+            true as is_active,
+            {as_of} - secs(5 * 365 * 86400) as created_at,
+            {as_of} - secs(ui({s}, id, 'st_upd', 30, 400) * 86400) as updated_at,
+            false as _fivetran_deleted,
+            {as_of} - secs(ui({s}, id, 'st_upd', 30, 400) * 86400) + secs(300) as _fivetran_synced
+        from service_type_facts
+    """
+
+
+JOB_COLUMNS = """id, customer_id, technician_id, service_type_id, status, priority, scheduled_at, started_at,
+            completed_at, total_amount_cents, created_at, updated_at"""
+
+
+def jobs_sql(ctx: Context, facts: str = "job_facts") -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        with latest as (
+            select *, synced_after({s}, id, 'j_sync', updated_at, {as_of}) as synced
+            from {facts}
+        )
+        select {JOB_COLUMNS}, is_deleted as _fivetran_deleted, synced as _fivetran_synced
+        from latest
+        union all
+        -- the row as it was before it was deleted
+        select {JOB_COLUMNS}, false, synced - secs(ui({s}, id, 'j_dsync', 1, 3600))
+        from latest
+        where is_deleted
+        union all
+        -- CDC history: the job as first booked, before it moved on
+        select
+            id, customer_id, technician_id, service_type_id, 'scheduled', priority, scheduled_at, null, null,
+            estimate_cents, created_at, created_at, false,
+            least(created_at + secs(ui({s}, id, 'j_osync', 60, 900)), synced - secs(1))
+        from latest
+        where status <> 'scheduled' and u({s}, id, 'j_hist') < {HISTORY_SHARE}
+    """
+
+
+def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
+    """Each job's total split over 1-5 lines whose amounts add up to it exactly."""
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        with lines as (
+            select
+                j.id as job_id,
+                j.total_amount_cents,
+                j.created_at,
+                j.updated_at,
+                j.is_deleted,
+                synced_after({s}, j.id, 'j_sync', j.updated_at, {as_of}) as synced,
+                ui({s}, j.id, 'nlines', 1, 5) as line_count,
+                unnest(range(ui({s}, j.id, 'nlines', 1, 5))) as line_number
+            from {facts} as j
+        ),
+
+        priced as (
+            select
+                *,
+                job_id * 8 + line_number as id,
+                cast(
+                    floor(total_amount_cents * pow((line_number + 1) / line_count, 0.7))
+                    - floor(total_amount_cents * pow(line_number / line_count, 0.7))
+                    as bigint
+                ) as amount_cents,
+                case when line_number = 0 then 'labor'
+                    else pick(['part', 'part', 'fee'], {s}, job_id * 8 + line_number, 'ltype') end as line_type,
+                case when line_number = 0 then cast(ui({s}, job_id, 'hours', 1, 8) as decimal(10, 2))
+                    else cast(ui({s}, job_id * 8 + line_number, 'qty', 1, 4) as decimal(10, 2)) end as quantity
+            from lines
+        )
+
+        select
+            id, job_id, line_type,
+            line_type || ' line ' || cast(line_number + 1 as varchar) as description,
+            quantity,
+            cast(round(amount_cents / quantity) as bigint) as unit_price_cents,
+            amount_cents,
+            created_at,
+            updated_at,
+            is_deleted as _fivetran_deleted,
+            synced as _fivetran_synced
+        from priced
+        union all
+        -- the line before the job was deleted
+        select
+            id, job_id, line_type, line_type || ' line ' || cast(line_number + 1 as varchar), quantity,
+            cast(round(amount_cents / quantity) as bigint), amount_cents, created_at, updated_at, false,
+            synced - secs(ui({s}, job_id, 'j_dsync', 1, 3600))
+        from priced
+        where is_deleted
+    """
+
+
+def tables(ctx: Context) -> list[LandedTable]:
+    return [
+        LandedTable(SCHEMA, "service_types", service_types_sql(ctx)),
+        LandedTable(SCHEMA, "technicians", technicians_sql(ctx)),
+        LandedTable(SCHEMA, "customers", customers_sql(ctx)),
+        LandedTable(SCHEMA, "jobs", jobs_sql(ctx)),
+        LandedTable(SCHEMA, "job_line_items", job_line_items_sql(ctx)),
+    ]

@@ -1,0 +1,134 @@
+"""fivetran_quickbooks: invoicing. Every completed job is invoiced; money is decimal, ids numeric strings.
+
+The invoice's doc_number is the operational job number ('FF-<job id>'), which is how finance
+matches an invoice to the job it bills. An invoice is paid when its balance is zero.
+"""
+
+from __future__ import annotations
+
+from tools.rawgen.context import Context
+from tools.rawgen.landing import LandedTable
+
+SCHEMA = "fivetran_quickbooks"
+INVOICE_ID_OFFSET = 20_000_000
+PAYMENT_ID_OFFSET = 40_000_000
+
+
+def customer_sql(ctx: Context, facts: str = "customer_facts") -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        select
+            cast(100000 + id as varchar) as id,
+            coalesce(company_name, first_name || ' ' || last_name) as display_name,
+            company_name,
+            first_name as given_name,
+            last_name as family_name,
+            email,
+            phone,
+            cast(0 as decimal(18, 2)) as balance,
+            not is_deleted as active,
+            created_at,
+            updated_at,
+            is_deleted as _fivetran_deleted,
+            synced_after({s}, id, 'qc_sync', updated_at, {as_of}) as _fivetran_synced
+        from {facts}
+    """
+
+
+def invoice_facts_sql(ctx: Context, job_facts: str = "job_facts") -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        select
+            id as job_id,
+            customer_id,
+            service_type_id,
+            cast({INVOICE_ID_OFFSET} + id as varchar) as invoice_id,
+            cast(total_amount_cents / 100.0 as decimal(18, 2)) as total_amount,
+            completed_at as invoiced_at,
+            case when paid_at({s}, id, completed_at) <= {as_of} then paid_at({s}, id, completed_at) end as paid_at,
+            is_deleted
+        from {job_facts}
+        where status = 'completed'
+    """
+
+
+def invoice_sql(ctx: Context, facts: str = "invoice_facts") -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    cols = "id, doc_number, customer_id, transaction_date, due_date, total_amount"
+    return f"""
+        with latest as (
+            select
+                invoice_id as id,
+                'FF-' || cast(job_id as varchar) as doc_number,
+                cast(100000 + customer_id as varchar) as customer_id,
+                cast(invoiced_at as date) as transaction_date,
+                cast(invoiced_at as date) + 30 as due_date,
+                total_amount,
+                case when paid_at is null then total_amount else 0 end as balance,
+                invoiced_at as created_at,
+                coalesce(paid_at, invoiced_at) as updated_at,
+                is_deleted,
+                synced_after({s}, job_id, 'qi_sync', coalesce(paid_at, invoiced_at), {as_of}) as synced
+            from {facts}
+        )
+        select {cols}, balance, created_at, updated_at, is_deleted as _fivetran_deleted, synced as _fivetran_synced
+        from latest
+        union all
+        -- the open invoice before it was paid or voided
+        select
+            {cols}, total_amount, created_at, created_at, false,
+            least(synced_after({s}, id, 'qi_osync', created_at, {as_of}), synced - secs(1))
+        from latest
+        where balance = 0 or is_deleted
+    """
+
+
+def invoice_line_sql(ctx: Context, facts: str = "invoice_facts") -> str:
+    """Two lines per invoice (service, materials) whose amounts add up to the invoice total."""
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        select
+            invoice_id,
+            line as index,
+            case line
+                when 0 then total_amount - cast(floor(total_amount * 15) / 100 as decimal(18, 2))
+                else cast(floor(total_amount * 15) / 100 as decimal(18, 2))
+            end as amount,
+            case line when 0 then 'Service' else 'Materials' end as description,
+            'SalesItemLineDetail' as detail_type,
+            cast(service_type_id as varchar) as sales_item_item_id,
+            cast(1 as decimal(18, 2)) as sales_item_quantity,
+            case line
+                when 0 then total_amount - cast(floor(total_amount * 15) / 100 as decimal(18, 2))
+                else cast(floor(total_amount * 15) / 100 as decimal(18, 2))
+            end as sales_item_unit_price,
+            is_deleted as _fivetran_deleted,
+            synced_after({s}, job_id, 'qi_osync', invoiced_at, {as_of}) as _fivetran_synced
+        from {facts}, (values (0), (1)) as l(line)
+    """
+
+
+def payment_sql(ctx: Context, facts: str = "invoice_facts") -> str:
+    s, as_of = ctx.seed, ctx.as_of_sql
+    return f"""
+        select
+            cast({PAYMENT_ID_OFFSET} + job_id as varchar) as id,
+            cast(100000 + customer_id as varchar) as customer_id,
+            total_amount,
+            cast(paid_at as date) as transaction_date,
+            paid_at as created_at,
+            paid_at as updated_at,
+            is_deleted as _fivetran_deleted,
+            synced_after({s}, job_id, 'qp_sync', paid_at, {as_of}) as _fivetran_synced
+        from {facts}
+        where paid_at is not null
+    """
+
+
+def tables(ctx: Context) -> list[LandedTable]:
+    return [
+        LandedTable(SCHEMA, "customer", customer_sql(ctx)),
+        LandedTable(SCHEMA, "invoice", invoice_sql(ctx)),
+        LandedTable(SCHEMA, "invoice_line", invoice_line_sql(ctx)),
+        LandedTable(SCHEMA, "payment", payment_sql(ctx)),
+    ]
