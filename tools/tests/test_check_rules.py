@@ -10,6 +10,7 @@ import pytest
 
 from tools.check.findings import RULES
 from tools.check.runner import run_check
+from tools.check.synthetic import write_synthetic_project
 
 GOOD_PROJECT: dict[str, str] = {
     "dbt_project.yml": """
@@ -387,3 +388,20 @@ def test_check_skip_in_meta_or_disable_switches_a_rule_off(good: Path, code: str
     breakage(good)
     (good / "pyproject.toml").write_text(f'[tool.fieldforce.check]\ndisable = ["{code}"]\n', encoding="utf-8")
     assert code not in {c for c, _ in findings_of(good)}
+
+
+def test_fact_column_named_like_a_dimension_key_needs_relationships(good: Path) -> None:
+    edit(good, f"{CORE}/fct_jobs.sql", "inner join {{ ref('dim_customers') }} as customers\n"
+         "    on jobs.customer_id = customers.customer_id\n", "")
+    edit(good, f"{CORE}/_core__models.yml", "to: ref('dim_customers')", "to: ref('stg_postgres__customers')")
+    findings = [f for f in run_check(good).findings if f.code == "COV007"]
+    assert [(f.path, f.line) for f in findings] == [(f"{CORE}/_core__models.yml", 14), (f"{CORE}/_core__models.yml", 26)]
+    assert "no relationships test to any dimension" in findings[0].message
+    assert "fct_jobs.customer_id is the key of dim_customers" in findings[1].message
+
+
+def test_synthetic_project_is_clean(tmp_path: Path) -> None:
+    count = write_synthetic_project(tmp_path, models=60)
+    result = run_check(tmp_path)
+    assert result.models == count >= 60
+    assert result.findings == []

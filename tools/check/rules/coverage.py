@@ -141,9 +141,8 @@ def mart_columns_described(project: Project) -> Iterator[Finding]:
                               ("model", model.name))
 
 
-def _relationship_targets(entry: ModelEntry) -> set[str]:
+def _relationship_targets(tests: list[DataTest]) -> set[str]:
     targets: set[str] = set()
-    tests = [t for column in entry.columns for t in entry.column_tests(column)] + entry.model_tests()
     for test in tests:
         if not test.name.startswith("relationships") and not test.name.endswith("relationships"):
             continue
@@ -161,35 +160,41 @@ def _is(model_name: str, prefixes: list[str]) -> bool:
 @rule("COV007", "fact-relationships",
       "Facts have relationships tests to the dimensions they ref or share a key column with.")
 def fact_relationships(project: Project) -> Iterator[Finding]:
+    """A fact needs a relationships test (a) to every dim_ model it refs, (b) on every column named
+    like a dimension's single-column primary key, to one of the dimensions with that key, and
+    (c) to at least one dimension at all."""
     config = project.config
     dimensions: dict[str, Model] = {m.name: m for m in project.models.values() if _is(m.name, config.dimension_prefixes)}
-    dim_keys: dict[str, str] = {}
+    dims_by_key: dict[str, set[str]] = {}
     for dim in dimensions.values():
         keys = primary_key_columns(dim.entry) if dim.entry is not None else []
         if len(keys) == 1:
-            dim_keys.setdefault(keys[0], dim.name)
+            dims_by_key.setdefault(keys[0], set()).add(dim.name)
     for fact in project.models.values():
-        if not _is(fact.name, config.fact_prefixes) or fact.entry is None:
+        entry = fact.entry
+        if not _is(fact.name, config.fact_prefixes) or entry is None:
             continue
-        tested = _relationship_targets(fact.entry)
-        own_keys = set(primary_key_columns(fact.entry))
-        needed: dict[str, str] = {}
-        for call in fact.sql.refs:
-            if call.args[0] in dimensions:
-                needed.setdefault(call.args[0], f"it refs {call.args[0]}")
-        for column in fact.entry.columns:
+        all_tests = [t for column in entry.columns for t in entry.column_tests(column)] + entry.model_tests()
+        tested = _relationship_targets(all_tests)
+        own_keys = set(primary_key_columns(entry))
+        subject = ("model", fact.name)
+        for dim_name in sorted({c.args[0] for c in fact.sql.refs if c.args[0] in dimensions} - tested):
+            yield Finding(entry.rel, entry.line, "COV007",
+                          f"{fact.name} refs {dim_name} but has no relationships test to it: add one on "
+                          f"the foreign-key column", subject)
+        for column in entry.columns:
             name = column.get("name")
-            if isinstance(name, str) and name in dim_keys and name not in own_keys:
-                needed.setdefault(dim_keys[name], f"its column {name} is the key of {dim_keys[name]}")
-        for dim_name, why in sorted(needed.items()):
-            if dim_name not in tested:
-                yield Finding(fact.entry.rel, fact.entry.line, "COV007",
-                              f"{fact.name} has no relationships test to {dim_name} ({why}): add one on the "
-                              f"foreign-key column", ("model", fact.name))
-        if not needed and not any(t in dimensions for t in tested):
-            yield Finding(fact.entry.rel, fact.entry.line, "COV007",
+            if not isinstance(name, str) or name in own_keys or name not in dims_by_key:
+                continue
+            candidates = dims_by_key[name]
+            if not _relationship_targets(entry.column_tests(column)) & candidates:
+                yield Finding(entry.rel, line_of(column, entry.line), "COV007",
+                              f"{fact.name}.{name} is the key of {' / '.join(sorted(candidates))} but has no "
+                              f"relationships test to it", subject)
+        if not tested & set(dimensions):
+            yield Finding(entry.rel, entry.line, "COV007",
                           f"{fact.name} has no relationships test to any dimension: test its foreign keys "
-                          f"against the dim_ models", ("model", fact.name))
+                          f"against the dim_ models", subject)
 
 
 @rule("COV008", "yaml-entry-without-model", "Every model entry in YAML matches a model file, once.")
