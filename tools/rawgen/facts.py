@@ -126,7 +126,7 @@ def job_facts_sql(
                 job_completed_at({s}, t.id, t.scheduled_at, t.estimated_duration_minutes) as completed_at_planned,
                 job_status_at({s}, t.id, t.scheduled_at, t.estimated_duration_minutes, {as_of}) as status,
                 pick(['low', 'medium', 'medium', 'medium', 'high'], {s}, t.id, 'prio') as priority,
-                cast(round(t.base_price_cents * (0.6 + 1.2 * u({s}, t.id, 'amount'))) as bigint) as final_amount_cents
+                job_amount_cents({s}, t.id, t.base_price_cents) as final_amount_cents
             from timed as t
         )
 

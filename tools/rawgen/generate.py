@@ -12,7 +12,7 @@ import duckdb
 
 from tools import paths
 from tools.errors import ToolError
-from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, sqlkit, telematics
+from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, sqlkit, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
 from tools.rawgen.landing import LandedTable
 
@@ -105,6 +105,7 @@ def generate_raw(
                 elapsed = time.perf_counter() - step
                 rate = rows / elapsed if elapsed else 0.0
                 say(f"  {table.schema + '.' + table.name:<42} {rows:>12,} rows {elapsed:6.1f}s {rate:>12,.0f} rows/s")
+            state.write(con, state.LandingState(seed, scale, gps_days, as_of, 0))
             con.execute("checkpoint")
         finally:
             con.close()

@@ -23,12 +23,26 @@ def _region_centres() -> str:
     return f"(values {rows}) as rc(region_id, lat, lon)"
 
 
-def pings_sql(ctx: Context, first_day: str, days: int, not_after: str, not_before: str | None = None) -> str:
-    """Every ping of every technician for `days` days from `first_day`, up to `not_after`."""
+def pings_sql(
+    ctx: Context,
+    first_day: str,
+    days: int,
+    not_after: str,
+    not_before: str | None = None,
+    shift_start_hour: int = SHIFT_START_HOUR_UTC,
+    max_pings: int | None = None,
+    technician_filter: str = "true",
+) -> str:
+    """Every ping of every technician for `days` days from `first_day`, up to `not_after`.
+
+    `shift_start_hour`, `max_pings` and `technician_filter` describe overtime: a few vans out
+    early, whose pings the van buffers and uploads late.
+    """
     s = ctx.seed
     per_day = ctx.pings_per_technician_day
     leg = max(1, per_day // LEGS_PER_SHIFT)
     step = SHIFT_SECONDS / per_day
+    pings = per_day if max_pings is None else min(per_day, max_pings)
     lower = f"and event_at > {not_before}" if not_before else ""
     return f"""
         with pings as (
@@ -36,7 +50,7 @@ def pings_sql(ctx: Context, first_day: str, days: int, not_after: str, not_befor
                 t.i as technician_id,
                 d.d as day_number,
                 k.k as ping,
-                cast({first_day} as timestamp) + secs(d.d * 86400 + {SHIFT_START_HOUR_UTC} * 3600 + k.k * {step})
+                cast({first_day} as timestamp) + secs(d.d * 86400 + {shift_start_hour} * 3600 + k.k * {step})
                     as event_at,
                 k.k // {leg} as leg,
                 -- pings spent driving so far: the position only moves on driving legs
@@ -44,7 +58,8 @@ def pings_sql(ctx: Context, first_day: str, days: int, not_after: str, not_befor
                     as driven
             from range(1, {ctx.volumes.technicians + 1}) as t(i)
             cross join range(0, {days}) as d(d)
-            cross join range(0, {per_day}) as k(k)
+            cross join range(0, {pings}) as k(k)
+            where {technician_filter.replace('technician_id', 't.i')}
         ),
 
         placed as (
@@ -61,7 +76,7 @@ def pings_sql(ctx: Context, first_day: str, days: int, not_after: str, not_befor
         )
 
         select
-            cast(technician_id as varchar) || '-' || cast(epoch(event_at) as varchar) as event_id,
+            cast(technician_id as varchar) || '-' || cast(cast(epoch(event_at) as bigint) as varchar) as event_id,
             'VAN-' || lpad(cast(technician_id as varchar), 5, '0') as vehicle_id,
             technician_id,
             event_at,
