@@ -1,0 +1,45 @@
+# The two commands of the README, and the steps they are made of.
+#   make build   a fresh clone -> environment, raw data, the whole platform built on DuckDB
+#   make test    every check and test (sets itself up when needed); CI runs this
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SCALE ?= 0.01
+SEED ?= 42
+STAMP := $(VENV)/.installed
+
+.PHONY: setup build raw dbt-build test lint pytest bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+build: setup raw dbt-build
+
+raw: setup
+	$(BIN)/tools generate-raw --scale $(SCALE) --seed $(SEED)
+
+dbt-build: setup
+	$(BIN)/dbt build
+
+test: setup lint pytest
+
+lint: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+pytest: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bench_platform.py --scale $(SCALE)
+
+docs: setup
+	$(BIN)/dbt docs generate
+
+clean:
+	rm -rf target logs .warehouse
