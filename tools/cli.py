@@ -111,5 +111,82 @@ def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_form
         sys.exit(1)
 
 
+# --- source scaffolding ----------------------------------------------------------------------
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip() or not rest.strip():
+            raise click.BadParameter(f"{value!r} should look like TABLE=VALUE", param_hint=option)
+        pairs[name.strip()] = rest.strip()
+    return pairs
+
+
+@main.command("scaffold-source")
+@click.argument("source_name")
+@click.option("--fivetran-schema", "fivetran_schema", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON of Fivetran's GET /v1/connections/{id}/schemas.")
+@click.option("--table-columns", "table_columns", multiple=True, metavar="TABLE=FILE",
+              help="JSON of GET .../tables/{table}/columns for one table (repeatable); completes the config.")
+@click.option("--from-warehouse", is_flag=True, help="Read the landed tables of the raw schema instead.")
+@click.option("--target", default=None, help="dbt target whose warehouse holds the landed tables (default: local).")
+@click.option("--schema", default=None, help="Raw schema (default: fivetran_<source_name>).")
+@click.option("--table", "tables", multiple=True, help="Only this table (repeatable).")
+@click.option("--key", "keys", multiple=True, metavar="TABLE=COL[,COL]",
+              help="Primary key of a table when the input does not say (repeatable).")
+@click.option("--warn-after", default=None, metavar="'N minute|hour|day'", help="Freshness warn_after.")
+@click.option("--error-after", default=None, metavar="'N minute|hour|day'", help="Freshness error_after.")
+@click.option("--no-warehouse", is_flag=True, help="With --fivetran-schema: do not read landed types.")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The dbt project (default: this repository).")
+@click.option("--dry-run", is_flag=True, help="Print the diff of what would be written; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the folder is out of date.")
+def scaffold_source_command(source_name: str, fivetran_schema: Path | None, table_columns: tuple[str, ...],
+                            from_warehouse: bool, target: str | None, schema: str | None, tables: tuple[str, ...],
+                            keys: tuple[str, ...], warn_after: str | None, error_after: str | None,
+                            no_warehouse: bool, project_dir: Path | None, dry_run: bool, check: bool) -> None:
+    """Staging models and source YAML for a Fivetran connector (see docs/scaffold.md)."""
+    from tools.scaffold import check_source_name, parse_period, scaffold_source
+
+    if (fivetran_schema is None) == (not from_warehouse):
+        raise click.UsageError("give exactly one of --fivetran-schema FILE and --from-warehouse")
+    if table_columns and fivetran_schema is None:
+        raise click.UsageError("--table-columns needs --fivetran-schema")
+    try:
+        check_source_name(source_name)
+    except ToolError as exc:
+        raise click.BadParameter(str(exc), param_hint="SOURCE_NAME") from None
+    periods = {}
+    for option, value in (("--warn-after", warn_after), ("--error-after", error_after)):
+        if value is not None:
+            try:
+                periods[option] = parse_period(value)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=option) from None
+    key_columns = {table: tuple(c.strip() for c in cols.split(",") if c.strip())
+                   for table, cols in _pairs(keys, "--key").items()}
+    outcome = scaffold_source(
+        source_name,
+        fivetran_schema=fivetran_schema,
+        table_columns={table: Path(path) for table, path in _pairs(table_columns, "--table-columns").items()},
+        from_warehouse=from_warehouse,
+        use_warehouse=not no_warehouse,
+        target=target,
+        schema=schema,
+        tables=tables,
+        keys=key_columns,
+        warn_after=periods.get("--warn-after"),
+        error_after=periods.get("--error-after"),
+        project_dir=project_dir,
+        dry_run=dry_run,
+        check=check,
+        echo=click.echo,
+    )
+    if check and outcome.out_of_date:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()
