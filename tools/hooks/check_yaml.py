@@ -1,0 +1,36 @@
+"""Pre-commit hook: every YAML file given parses, with no repeated keys; errors name file and line.
+
+    python -m tools.hooks.check_yaml FILE...
+
+Uses the same reader as `tools check`, so Jinja inside strings is fine and a duplicate key (which
+dbt rejects) fails here first. Exit 1 if any file is bad.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from tools.check.yamlload import YamlFileError, load_yaml_file
+
+
+def check_files(paths: Sequence[str]) -> list[str]:
+    problems = []
+    for name in paths:
+        try:
+            load_yaml_file(Path(name), name)
+        except YamlFileError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    problems = check_files(list(sys.argv[1:] if argv is None else argv))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
