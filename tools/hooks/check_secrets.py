@@ -8,7 +8,8 @@ Flags, with file and line:
   client_secret, api_key, ...) with a literal value in YAML, TOML, INI, JSON or .env files,
   profiles.yml above all. Allowed values: empty, null, a dbt `{{ env_var('...') }}` call,
   a `${VAR}` reference, or a `<placeholder>`;
-- a connection URL with a password in it (`snowflake://user:secret@account`), in any text file.
+- a connection URL with a password in it (`snowflake://user:<password>@account` with a real
+  password in place of the placeholder), in any text file.
 A line that really must stay can carry the marker `check-secrets: allow`.
 """
 
