@@ -9,6 +9,24 @@ from pathlib import Path
 from tools.errors import ToolError
 
 
+def check_writable_dir(folder: Path) -> None:
+    """Raise ToolError unless `folder` (or, when it does not exist yet, its nearest existing parent)
+    is a folder in which a file can be created. Creates nothing that outlives the call."""
+    probe_in = folder
+    while not probe_in.exists():
+        if probe_in.parent == probe_in:
+            break
+        probe_in = probe_in.parent
+    if not probe_in.is_dir():
+        raise ToolError(f"cannot write to {folder}: {probe_in} is a file, not a folder")
+    try:
+        handle, probe = tempfile.mkstemp(dir=probe_in, prefix=".write-probe-", suffix=".tmp")
+    except OSError as exc:
+        raise ToolError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
 def ensure_writable_dir(folder: Path) -> None:
     """Create `folder` if needed and prove a file can be created in it, before anything is written.
 
@@ -56,7 +74,7 @@ def read_text(path: Path) -> str | None:
     """The file's text exactly as stored (no newline translation), or None when it does not exist."""
     try:
         return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except UnicodeDecodeError:
         raise ToolError(f"{path} is not UTF-8 text") from None

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 
 from tools import fivetran as ft
 from tools.errors import ToolError
-from tools.fsio import atomic_write, ensure_writable_dir, read_text
+from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, read_text
 from tools.naming import humanize, needs_quoting, singular, sql_column
 from tools.types import TypeInfo, type_info
 from tools.warehouse import LandedSchema
@@ -766,6 +766,8 @@ def run(
     echo: Callable[[str], None] = print,
 ) -> Outcome:
     """Plan, then print diffs (--dry-run, --check) or write; returns what happened."""
+    if not (dry_run or check):
+        check_writable_dir(folder)  # before reading or planning anything: nothing is touched on failure
     outcome = plan_folder(settings, resolution.models, folder)
     for note in resolution.notes:
         echo(f"note: {note}")
