@@ -30,7 +30,7 @@ def service_types_sql(seed: int) -> str:
             name,
             category_code,
             cast(5000 + (hash({seed}, id, 'price') % 180) * 500 as bigint) as base_price_cents,
-            cast(30 + (hash({seed}, id, 'dur') % 8) * 30 as integer) as estimated_duration_minutes
+            cast(30 + (hash({seed}, id, 'dur') % 5) * 30 as integer) as estimated_duration_minutes
         from (values {rows}) as s(id, name, category_code)
     """
 

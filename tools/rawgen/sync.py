@@ -394,7 +394,7 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
     late_day = f"date_trunc('day', {t}) - secs({1 + b % 3} * 86400)"
     late = telematics.pings_sql(ctx, late_day, 1, t, shift_start_hour=0,
                                 max_pings=max(1, ctx.pings_per_technician_day // 12),
-                                technician_filter=f"technician_id % 10 = {b % 10}")
+                                technician_filter=f"(technician_id = {1 + b % technicians} or (technician_id + {b}) % 10 = 0)")
     lander.land(
         "fivetran_telematics.gps_events",
         f"""select * replace (_fivetran_id || '-late' as _fivetran_id,

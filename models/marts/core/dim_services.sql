@@ -1,0 +1,42 @@
+with
+
+service_types as (
+
+    select * from {{ ref('stg_postgres__service_types') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('seed_service_categories') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        service_types.service_type_id,
+        service_types.service_category_code,
+
+        -- attributes
+        service_types.service_type_name,
+        categories.service_category_name,
+        categories.revenue_group,
+        categories.is_licensed_trade,
+        service_types.is_active,
+
+        -- measures
+        service_types.base_price,
+        service_types.estimated_duration_minutes,
+
+        -- timestamps
+        service_types.service_type_updated_at
+
+    from service_types
+    left join categories
+        on service_types.service_category_code = categories.service_category_code
+
+)
+
+select * from final
