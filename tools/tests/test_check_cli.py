@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from test_check_rules import CORE, GOOD_PROJECT, STG, edit, write_project
 from tools.cli import main
+from tools.tests.check_fixture import CORE, GOOD_PROJECT, STG, edit, write_project
 
 
 @pytest.fixture

@@ -67,29 +67,35 @@ def snapshot_prefix(project: Project) -> Iterator[Finding]:
                           f"snapshot {snapshot.name} must be named {prefix}<entity>", ("snapshot", snapshot.name))
 
 
-def _yaml_scope(project: Project, rel: str) -> str | None:
-    """The folder a properties file is named after, or None when naming does not apply to it."""
+def _yaml_scope(project: Project, rel: str) -> tuple[str, bool] | None:
+    """(folder the properties file is named after, is it the root of a resource path), or None
+    when naming does not apply to the file."""
     path = PurePosixPath(rel)
     for base in (*project.model_paths, *project.snapshot_paths):
-        if path.parts[: len(PurePosixPath(base).parts)] == PurePosixPath(base).parts:
-            return path.parent.name
+        base_parts = PurePosixPath(base).parts
+        if path.parts[: len(base_parts)] == base_parts:
+            return path.parent.name, len(path.parts) == len(base_parts) + 1
     return None
 
 
 @rule("NAM005", "yaml-file-name",
       "Properties files are named _<folder>__<kind>.yml (kind: sources, models, exposures, ...).")
 def yaml_file_name(project: Project) -> Iterator[Finding]:
+    """`_<folder>__<kind>.yml`; intermediate folders may also say `_int_<folder>__models.yml`, and a
+    file at the root of a resource folder (snapshots/) may simply be `_<folder>.yml`."""
     kinds = "|".join(re.escape(k) for k in project.config.yaml_kinds)
     for yaml_file in project.yaml_files:
-        folder = _yaml_scope(project, yaml_file.rel)
-        if folder is None:
+        scope = _yaml_scope(project, yaml_file.rel)
+        if scope is None:
             continue
+        folder, at_root = scope
         name = PurePosixPath(yaml_file.rel).name
         pattern = rf"^_(?:int_)?{re.escape(folder)}__(?:{kinds})\.yml$"
-        if not re.match(pattern, name):
-            yield Finding(yaml_file.rel, 1, "NAM005",
-                          f"{name} should be named _{folder}__<kind>.yml, e.g. _{folder}__models.yml "
-                          f"or _{folder}__sources.yml")
+        if re.match(pattern, name) or (at_root and name == f"_{folder}.yml"):
+            continue
+        yield Finding(yaml_file.rel, 1, "NAM005",
+                      f"{name} should be named _{folder}__<kind>.yml, e.g. _{folder}__models.yml "
+                      f"or _{folder}__sources.yml")
 
 
 @rule("NAM006", "yaml-file-content",
