@@ -405,10 +405,10 @@ def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> Non
             for table in tables if isinstance(tables, list) else []:
                 if not isinstance(table, Mapping) or not isinstance(table.get("name"), str):
                     continue
-                entry = SourceTable(source["name"], table["name"], rel, line_of(table), table, source,
-                                    line_of(source))
-                project.source_entries.append(entry)
-                project.sources.setdefault(entry.key, entry)
+                source_table = SourceTable(source["name"], table["name"], rel, line_of(table), table, source,
+                                           line_of(source))
+                project.source_entries.append(source_table)
+                project.sources.setdefault(source_table.key, source_table)
     exposures = data.get("exposures")
     if isinstance(exposures, list):
         for item in exposures:

@@ -50,7 +50,7 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_BaseLoader):
     pass
 
 

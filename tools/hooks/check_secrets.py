@@ -72,7 +72,7 @@ def scan_text(text: str, path: Path) -> list[tuple[int, str]]:
 
 
 def check_files(paths: Sequence[str]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     for name in paths:
         path = Path(name)
         try:

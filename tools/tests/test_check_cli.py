@@ -150,3 +150,16 @@ def test_list_rules() -> None:
     code, output = run("--list-rules")
     assert code == 0
     assert "LAY003  mart-bypasses-intermediate" in output
+
+
+def test_check_imports_no_dbt_and_no_ruamel(good: Path) -> None:
+    """The check path stays light: a fresh interpreter runs it without importing dbt."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from tools.check.runner import run_check; "
+            f"result = run_check(__import__('pathlib').Path({str(good)!r})); "
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('dbt', 'ruamel', 'sqlfluff', 'duckdb')); "
+            "print(len(result.findings), heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0 []"

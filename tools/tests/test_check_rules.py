@@ -45,7 +45,7 @@ def _append_entry(root: Path, rel: str, entry: str) -> None:
         handle.write(body + "\n")
 
 
-BREAKAGES: list[tuple[str, str, Callable[[Path], None]]] = [
+BREAKAGES: list[tuple[str, str, Callable[[Path], object]]] = [
     # naming
     ("NAM001", f"{INT}/jobs_summary.sql", lambda r: (
         _append(r, f"{INT}/jobs_summary.sql", "select job_id from {{ ref('int_jobs_enriched') }}\n"),
@@ -154,7 +154,7 @@ def test_every_rule_has_a_broken_fixture() -> None:
 
 @pytest.mark.parametrize(("code", "path", "breakage"), BREAKAGES, ids=[f"{b[0]}-{b[1].rsplit('/', 1)[-1]}" for b in BREAKAGES])
 def test_broken_project_reports_the_rule(good: Path, code: str, path: str,
-                                         breakage: Callable[[Path], None]) -> None:
+                                         breakage: Callable[[Path], object]) -> None:
     breakage(good)
     found = findings_of(good)
     assert (code, path) in found, sorted(found)
@@ -162,7 +162,7 @@ def test_broken_project_reports_the_rule(good: Path, code: str, path: str,
 
 @pytest.mark.parametrize(("code", "path", "breakage"), BREAKAGES, ids=[f"{b[0]}-{b[1].rsplit('/', 1)[-1]}" for b in BREAKAGES])
 def test_check_skip_in_meta_or_disable_switches_a_rule_off(good: Path, code: str, path: str,
-                                                           breakage: Callable[[Path], None]) -> None:
+                                                           breakage: Callable[[Path], object]) -> None:
     breakage(good)
     (good / "pyproject.toml").write_text(f'[tool.fieldforce.check]\ndisable = ["{code}"]\n', encoding="utf-8")
     assert code not in {c for c, _ in findings_of(good)}

@@ -42,7 +42,7 @@ def ref_against_the_flow(project: Project) -> Iterator[Finding]:
             target = project.models.get(call.args[0])
             if target is None or target.layer not in _ORDER:
                 continue
-            if _ORDER[target.layer] > _ORDER[model.layer]:  # type: ignore[index]
+            if _ORDER[target.layer] > _ORDER[model.layer]:
                 yield Finding(model.rel, call.line, "LAY002",
                               f"{model.name} ({model.layer}) refs {target.name} ({target.layer}): "
                               f"a layer may only read the layers before it", ("model", model.name))
