@@ -705,7 +705,7 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path) -> Outcom
         elif merged == current:
             changes.append(FileChange(path, UNCHANGED, current, current))
         else:
-            changes.append(FileChange(path, UPDATED, current, merged, "added " + ", ".join(added)))
+            changes.append(FileChange(path, UPDATED, current, merged, "added " + _summary(added)))
 
     outcome = Outcome(folder=folder, changes=changes, notes=notes)
     manifest_text = render_manifest(new_manifest)
@@ -715,6 +715,17 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path) -> Outcom
             folder / MANIFEST, ADDED if old_manifest_text is None else UPDATED, old_manifest_text, manifest_text
         )
     return outcome
+
+
+def _summary(added: list[str]) -> str:
+    """`model stg_x__a, stg_x__b.column c` for a few additions; counts by kind for many."""
+    if len(added) <= 5:
+        return ", ".join(added)
+    kinds: dict[str, int] = {}
+    for item in added:
+        kind = item.rsplit(" ", 1)[0].rsplit(".", 1)[-1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{count} {kind}{'s' if count > 1 else ''}" for kind, count in kinds.items())
 
 
 def diff(change: FileChange, root: Path) -> str:

@@ -128,23 +128,26 @@ def _read_snowflake(output: dict[str, Any], database: str, schema: str) -> Lande
         import snowflake.connector
     except ImportError:
         raise WarehouseUnreachable("snowflake-connector-python is not installed") from None
-    params = {
-        key: output[key]
-        for key in ("account", "user", "password", "role", "warehouse", "private_key_path",
-                    "private_key_passphrase")
-        if output.get(key)
+    params: dict[str, Any] = {
+        key: output[key] for key in ("account", "user", "password", "role", "warehouse") if output.get(key)
     }
-    if output.get("private_key"):
+    passphrase = output.get("private_key_passphrase") or None
+    if output.get("private_key_path"):
+        params["private_key_file"] = output["private_key_path"]
+        if passphrase:
+            params["private_key_file_pwd"] = passphrase
+    elif output.get("private_key"):
         from cryptography.hazmat.primitives import serialization
 
-        passphrase = output.get("private_key_passphrase") or None
-        key = serialization.load_pem_private_key(
-            str(output["private_key"]).encode(), password=passphrase.encode() if passphrase else None
-        )
+        try:
+            key = serialization.load_pem_private_key(
+                str(output["private_key"]).encode(), password=passphrase.encode() if passphrase else None
+            )
+        except (ValueError, TypeError) as exc:
+            raise WarehouseUnreachable(f"cannot read the Snowflake private key: {exc}") from None
         params["private_key"] = key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        params.pop("private_key_passphrase", None)
     try:
         with snowflake.connector.connect(**params, login_timeout=30) as connection:
             cursor = connection.cursor()
