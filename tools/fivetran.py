@@ -256,10 +256,10 @@ def select_schema(schemas: list[Schema], wanted: str | None) -> Schema:
                 if not schema.enabled:
                     raise ToolError(f"schema {wanted!r} is disabled in the Fivetran schema config")
                 return schema
-        enabled = [schema.source_name for schema in schemas if schema.enabled]
-        if len(enabled) == 1 and wanted not in (s.source_name for s in schemas):
-            # --schema names the raw schema; a SaaS connector's config has one schema under another name.
-            return next(schema for schema in schemas if schema.enabled)
+        enabled = [schema for schema in schemas if schema.enabled]
+        if len(enabled) == 1:
+            # --schema names the raw schema; a SaaS connector's config holds one schema named otherwise.
+            return enabled[0]
         raise ToolError(f"unknown schema {wanted!r}; the config has: {', '.join(s.source_name for s in schemas) or 'none'}")
     enabled_schemas = [schema for schema in schemas if schema.enabled]
     if not enabled_schemas:

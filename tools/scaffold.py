@@ -828,7 +828,7 @@ def scaffold_source(
     raw_schema = schema or f"fivetran_{source}"
     default_warn, default_error = default_freshness(source)
     settings = Settings(source, raw_schema.lower(), warn_after or default_warn, error_after or default_error)
-    if not settings.error_after or _minutes(settings.error_after) < _minutes(settings.warn_after):
+    if _minutes(settings.error_after) < _minutes(settings.warn_after):
         raise ToolError("error_after must not be shorter than warn_after")
 
     config: ft.Schema | None = None
