@@ -376,11 +376,28 @@ SYSTEM_ORDER = {name: position for position, name in enumerate(ft.SYSTEM_COLUMNS
 
 
 def _select_item(model: Model, column: ft.Column) -> str:
+    """One select-list line (without its comma); a long cast puts its alias on the next line."""
     sql = sql_column(column.name)
     info = model.type_of(column)
     if info.cast_in_staging and not _is_system(column.name) and info.macro:
-        return f"cast({sql} as {{{{ {info.macro} }}}}) as {sql}"
+        cast = f"cast({sql} as {{{{ {info.macro} }}}})"
+        if len(f"{SELECT_INDENT}{cast} as {sql},") > MAX_LINE:
+            return f"{cast}\n    as {sql}"
+        return f"{cast} as {sql}"
     return sql
+
+
+MAX_LINE = 120  # sqlfluff's max_line_length in .sqlfluff
+SELECT_INDENT = " " * 8
+
+
+def _call(indent: str, name: str, args: list[str]) -> str:
+    """`{{ name(a, b) }}` on one line, or one argument per line when that is too long."""
+    one_line = f"{indent}{{{{ {name}({', '.join(args)}) }}}}"
+    if len(one_line) <= MAX_LINE:
+        return one_line
+    inner = ",\n".join(f"{indent}    {arg}" for arg in args)
+    return f"{indent}{{{{ {name}(\n{inner}\n{indent}) }}}}"
 
 
 def staging_sql(settings: Settings, model: Model) -> str:
@@ -403,18 +420,26 @@ def staging_sql(settings: Settings, model: Model) -> str:
     where = ""
     if filters:
         where = "\n    where " + filters[0] + "".join(f"\n        and {f}" for f in filters[1:])
-    select_list = "\n".join(f"        {line}" if line else "" for line in items)
+    select_list = "\n".join(
+        "\n".join(SELECT_INDENT + part if part.strip() else part for part in line.split("\n")) if line else ""
+        for line in items
+    )
+    source_call = f"{{{{ source('{settings.source_name}', '{model.name}') }}}}"
+    if len(f"    select * from {source_call}") > MAX_LINE:
+        source_call = f"{{{{ source(\n        '{settings.source_name}',\n        '{model.name}'\n    ) }}}}"
+    dedupe_call = _call("    ", "deduplicate", [
+        "'source'", f"partition_by={_partition_by(model.key)}", f"order_by='{order_by}'"])
     return f"""with
 
 source as (
 
-    select * from {{{{ source('{settings.source_name}', '{model.name}') }}}}
+    select * from {source_call}
 
 ),
 
 latest as (
 
-    {{{{ deduplicate('source', partition_by={_partition_by(model.key)}, order_by='{order_by}') }}}}
+{dedupe_call}
 
 ),
 

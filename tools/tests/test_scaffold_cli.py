@@ -192,6 +192,19 @@ def test_bad_arguments(project: Path) -> None:
     assert not (project / SF).exists() or schema.exit_code == 0
 
 
+def test_unknown_source_in_the_warehouse(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    duckdb.connect(str(warehouse / "analytics_raw.duckdb")).execute("create schema fivetran_other").close()
+    monkeypatch.setenv("FIELDFORCE_WAREHOUSE_DIR", str(warehouse))
+    result = CliRunner().invoke(main, ["scaffold-source", "hubspot", "--from-warehouse", "--project-dir", str(project)])
+    assert result.exit_code == 1
+    assert "error: unknown source: schema 'fivetran_hubspot' has no tables in the warehouse" in result.output
+    assert not (project / "models" / "staging" / "hubspot").exists()
+
+
 def test_unwritable_folder(project: Path) -> None:
     (project / "models" / "staging").write_text("a file where the folder should be")
     result = scaffold(project)

@@ -133,6 +133,7 @@ def test_salesforce_from_json_with_landed_types(tmp_path: Path, monkeypatch: pyt
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == after
 
 
+LONG_TABLE = "scheduled_maintenance_visit_checklist_item_results_for_technicians_by_region"
 JOBSDB = {
     "jobs": (
         "id bigint, customer_id bigint, status varchar, total_amount_cents bigint, created_at timestamptz, "
@@ -157,6 +158,14 @@ JOBSDB = {
          f"('v2', '{T2}', 30.2, -97.2, 'e2', '{T2}')"],
     ),
     "fivetran_audit": ("id varchar, message varchar", []),
+    # long names wrap the source() and deduplicate() calls and long casts over several lines
+    LONG_TABLE: (
+        "scheduled_maintenance_visit_identifier bigint, checklist_item_position_on_the_form integer, "
+        '"order" integer, technician_confirmed_completion_of_the_item_at timestamptz, '
+        "_fivetran_deleted boolean, _fivetran_synced timestamptz, "
+        'primary key (scheduled_maintenance_visit_identifier, checklist_item_position_on_the_form, "order")',
+        [f"(1, 1, 1, '{T1}', false, '{T1}')", f"(1, 1, 2, '{T1}', false, '{T1}')"],
+    ),
 }
 
 
@@ -169,7 +178,7 @@ def test_jobsdb_from_the_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     output = _scaffold(project, "jobsdb", "--from-warehouse", "--warn-after", "30 minute", "--error-after", "1 hour")
     assert "skipped: fivetran_audit (no _fivetran_synced column: not a Fivetran table)" in output
-    assert "5 added, 0 updated" in output  # three models and two YAML files
+    assert "6 added, 0 updated" in output  # four models and two YAML files
     folder = project / "models" / "staging" / "jobsdb"
     lines_sql = (folder / "stg_jobsdb__job_lines.sql").read_text()
     assert "partition_by='job_id, line_number'" in lines_sql
@@ -179,4 +188,8 @@ def test_jobsdb_from_the_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert count_rows(warehouse, "main_staging.stg_jobsdb__jobs") == 2
     assert count_rows(warehouse, "main_staging.stg_jobsdb__job_lines") == 2
     assert count_rows(warehouse, "main_staging.stg_jobsdb__gps_events") == 2
+    long_sql = (folder / f"stg_jobsdb__{LONG_TABLE}.sql").read_text()
+    assert "    {{ deduplicate(\n        'source',\n" in long_sql
+    assert "    select * from {{ source(\n" in long_sql
+    assert count_rows(warehouse, f"main_staging.stg_jobsdb__{LONG_TABLE}") == 2
     _lint(project)
