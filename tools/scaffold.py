@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 from tools import fivetran as ft
 from tools.errors import ToolError
 from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, read_text
-from tools.naming import humanize, needs_quoting, singular, sql_column
+from tools.naming import fivetran_name, humanize, needs_quoting, singular, sql_column
 from tools.types import TypeInfo, type_info
 from tools.warehouse import LandedSchema
 from tools.yamlio import Flow, FlowList, merge
@@ -250,13 +250,17 @@ def resolve(
             raise ToolError(f"--key names unknown table {name!r}")
 
     unlanded: list[str] = []
+    guessed: list[str] = []
     for table in tables:
         landed_columns = landed.tables.get(table.name) if landed is not None else None
         declared = landed.primary_keys.get(table.name, ()) if landed is not None else ()
         if landed_columns and schema is not None:
             table = _merge_landed(table, landed_columns, set(table.disabled_columns))
         elif not landed_columns:
-            keyless = not any(c.primary_key for c in table.columns) and "id" not in table.column_names
+            override = keys.get(table.name) or keys.get(table.source_name)
+            keyless = not override and not any(c.primary_key for c in table.columns) and "id" not in table.column_names
+            if keyless:
+                guessed.append(table.name)
             have = set(table.column_names)
             extra = [c for c in _system_columns(table.sync_mode, keyless) if c.name not in have]
             table = replace(table, columns=table.columns + tuple(extra))
@@ -289,9 +293,25 @@ def resolve(
     ]
     if partial:
         resolution.notes.append(f"enabled in Fivetran but not landed, type falls back to string: {', '.join(partial)}")
+    if guessed:
+        resolution.notes.append(
+            f"no primary key known, keyed by _fivetran_id (give --key or --table-columns if it has one): {', '.join(guessed)}"
+        )
+    if schema is not None and landed is not None:
+        configured = {table.name for table in schema.tables} | {fivetran_name_or_none(n) for n in schema.disabled_tables}
+        extra = sorted(name for name in landed.tables if name not in configured)
+        if extra:
+            resolution.notes.append(f"landed but not in the schema config, not scaffolded: {', '.join(extra)}")
     if not resolution.models:
         raise ToolError("the connector has no enabled table to scaffold")
     return resolution
+
+
+def fivetran_name_or_none(name: str) -> str | None:
+    try:
+        return fivetran_name(name)
+    except ToolError:
+        return None
 
 
 # --- step 2: plan -----------------------------------------------------------------------------

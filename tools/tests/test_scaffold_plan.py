@@ -43,7 +43,10 @@ def test_keys_modes_and_system_columns_from_the_config_alone() -> None:
 
 def test_fallback_to_string_is_reported() -> None:
     resolution = sc.resolve(config(), None)
-    assert resolution.notes == ["no landed tables reachable: column types fall back to string"]
+    assert resolution.notes == [
+        "no landed tables reachable: column types fall back to string",
+        "no primary key known, keyed by _fivetran_id (give --key or --table-columns if it has one): login_event",
+    ]
     assert resolution.skipped == ["Lead (disabled in Fivetran)"]
 
 
@@ -62,6 +65,16 @@ def test_landed_types_win_and_disabled_landed_columns_are_skipped() -> None:
     assert account.table.column("name").data_type is None
     assert any("account.name" in note for note in resolution.notes)
     assert any("not landed yet" in note and "contact" in note for note in resolution.notes)
+
+
+def test_landed_tables_missing_from_the_config_are_named() -> None:
+    landed = LandedSchema("fivetran_salesforce", {
+        "lead": (LandedColumn("id", "VARCHAR"), LandedColumn("_fivetran_synced", "TIMESTAMP")),
+        "campaign": (LandedColumn("id", "VARCHAR"), LandedColumn("_fivetran_synced", "TIMESTAMP")),
+    })
+    notes = sc.resolve(config(), landed).notes
+    # lead is disabled in Fivetran (an old copy may still be landed); campaign is new
+    assert "landed but not in the schema config, not scaffolded: campaign" in notes
 
 
 def test_house_style_sql() -> None:
