@@ -136,8 +136,10 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--table", "tables", multiple=True, help="Only this table (repeatable).")
 @click.option("--key", "keys", multiple=True, metavar="TABLE=COL[,COL]",
               help="Primary key of a table when the input does not say (repeatable).")
-@click.option("--warn-after", default=None, metavar="'N minute|hour|day'", help="Freshness warn_after.")
-@click.option("--error-after", default=None, metavar="'N minute|hour|day'", help="Freshness error_after.")
+@click.option("--warn-after", default=None, metavar="PERIOD",
+              help="Freshness warn_after, e.g. '12 hour' (default: two missed syncs at the SDD's cadence).")
+@click.option("--error-after", default=None, metavar="PERIOD",
+              help="Freshness error_after, e.g. '1 day' (default: four missed syncs).")
 @click.option("--no-warehouse", is_flag=True, help="With --fivetran-schema: do not read landed types.")
 @click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The dbt project (default: this repository).")
