@@ -193,3 +193,17 @@ def test_jobsdb_from_the_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "    select * from {{ source(\n" in long_sql
     assert count_rows(warehouse, f"main_staging.stg_jobsdb__{LONG_TABLE}") == 2
     _lint(project)
+
+    # The database gains a column and a table: the next run adds exactly those.
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    execute(warehouse, "alter table fivetran_jobsdb.jobs add column job_source varchar")
+    land(warehouse, "fivetran_jobsdb", {"regions": (
+        "id bigint, name varchar, _fivetran_deleted boolean, _fivetran_synced timestamptz", [])})
+    output = _scaffold(project, "jobsdb", "--from-warehouse", "--warn-after", "30 minute", "--error-after", "1 hour")
+    assert "1 added, 3 updated, 3 unchanged, 0 left alone" in output
+    after = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert "        job_source,\n" in after["stg_jobsdb__jobs.sql"].decode()
+    for name in ("_jobsdb__sources.yml", "_jobsdb__models.yml"):
+        added = only_insertions(before[name].decode(), after[name].decode())
+        assert any("- name: job_source" in line for line in added)
+        assert any("- name: regions" in line or "- name: stg_jobsdb__regions" in line for line in added)
