@@ -45,7 +45,6 @@ class Table:
     source_name: str
     sync_mode: str | None  # None: the connector offers no choice (treated as soft delete)
     columns: tuple[Column, ...]
-    key_declared: bool = False  # the key came from is_primary_key flags, not a guess
     disabled_columns: tuple[str, ...] = ()  # destination names of columns turned off in Fivetran
 
     def column(self, name: str) -> Column | None:
@@ -189,7 +188,6 @@ def _parse_table(
         source_name=key,
         sync_mode=sync_mode,
         columns=tuple(columns),
-        key_declared=any(column.primary_key for column in columns),
         disabled_columns=tuple(disabled),
     )
 

@@ -35,18 +35,21 @@ from tools.yamlio import Flow, FlowList, merge
 MANIFEST = ".scaffold.json"
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
-# Sync cadence per source (SDD, "Data Sources"); freshness warns after two syncs are missed and
-# errors after four, which gives the SDD's 30/60 minutes for the 15-minute Postgres connector.
-SYNC_MINUTES = {
-    "postgres": 15,
-    "salesforce": 60,
-    "quickbooks": 6 * 60,
-    "google_sheets": 24 * 60,
-    "servicetitan": 30,
-    "gps": 60,
-    "telematics": 60,
+# Freshness per source, from the sync cadence in the SDD ("Data Sources"): warn after two missed
+# syncs, error after four (Google Sheets, daily: after two and three days), as the hand-written
+# sources of this project do. Any other connector gets the SDD's thresholds for the 15-minute
+# Postgres connector; --warn-after / --error-after override both.
+DEFAULT_FRESHNESS = ((30, "minute"), (60, "minute"))
+FRESHNESS = {
+    "postgres": ((30, "minute"), (60, "minute")),  # every 15 minutes
+    "servicetitan": ((60, "minute"), (120, "minute")),  # every 30 minutes
+    "salesforce": ((2, "hour"), (4, "hour")),  # hourly
+    "telematics": ((2, "hour"), (4, "hour")),  # hourly
+    "gps": ((2, "hour"), (4, "hour")),
+    "quickbooks": ((12, "hour"), (24, "hour")),  # every 6 hours
+    "sheets": ((48, "hour"), (72, "hour")),  # daily
+    "google_sheets": ((48, "hour"), (72, "hour")),
 }
-DEFAULT_SYNC_MINUTES = 15
 
 SYSTEM_DESCRIPTIONS = {
     ft.SYNCED: "When Fivetran last wrote this row (UTC).",
@@ -91,17 +94,9 @@ def parse_period(text: str) -> Period:
     return Period(int(match.group(1)), match.group(2).lower())
 
 
-def _period_of(minutes: int) -> Period:
-    if minutes % (24 * 60) == 0 and minutes >= 48 * 60:
-        return Period(minutes // (24 * 60), "day")
-    if minutes % 60 == 0:
-        return Period(minutes // 60, "hour")
-    return Period(minutes, "minute")
-
-
 def default_freshness(source: str) -> tuple[Period, Period]:
-    minutes = SYNC_MINUTES.get(source, DEFAULT_SYNC_MINUTES)
-    return _period_of(2 * minutes), _period_of(4 * minutes)
+    warn, error = FRESHNESS.get(source, DEFAULT_FRESHNESS)
+    return Period(*warn), Period(*error)
 
 
 @dataclass(frozen=True)

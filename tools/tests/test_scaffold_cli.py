@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from pathlib import Path
@@ -144,10 +143,6 @@ def test_freshness_options(project: Path) -> None:
     assert bad.exit_code == 2 and "is not a period" in bad.output
     reversed_ = scaffold(project, "--warn-after", "2 day", "--error-after", "1 hour")
     assert reversed_.exit_code == 1 and "error_after must not be shorter" in reversed_.output
-
-
-def _doc() -> dict:
-    return json.loads(SCHEMA_JSON.read_text())
 
 
 @pytest.mark.parametrize(

@@ -207,10 +207,10 @@ def test_from_warehouse_alone() -> None:
 
 
 def test_freshness_defaults_follow_the_sdd() -> None:
-    assert sc.default_freshness("postgres") == (sc.Period(30, "minute"), sc.Period(1, "hour"))
+    assert sc.default_freshness("postgres") == (sc.Period(30, "minute"), sc.Period(60, "minute"))
     assert sc.default_freshness("quickbooks") == (sc.Period(12, "hour"), sc.Period(24, "hour"))
-    assert sc.default_freshness("google_sheets") == (sc.Period(2, "day"), sc.Period(4, "day"))
-    assert sc.default_freshness("hubspot") == (sc.Period(30, "minute"), sc.Period(1, "hour"))
+    assert sc.default_freshness("sheets") == (sc.Period(48, "hour"), sc.Period(72, "hour"))
+    assert sc.default_freshness("hubspot") == (sc.Period(30, "minute"), sc.Period(60, "minute"))
     assert sc.parse_period("12 hours") == sc.Period(12, "hour")
     with pytest.raises(ValueError):
         sc.parse_period("soon")
