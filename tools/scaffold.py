@@ -182,12 +182,12 @@ def _key(table: ft.Table, override: tuple[str, ...] | None, declared: tuple[str,
         return flagged, "declared"
     if declared and all(name in names for name in declared):
         return declared, "declared"
+    if "_row" in names:  # Google Sheets: Fivetran keys every sheet by its row number
+        return ("_row",), "row"
     if "id" in names:
         return ("id",), "id"
     if ft.FIVETRAN_ID in names:
         return (ft.FIVETRAN_ID,), "fivetran_id"
-    if "_row" in names:
-        return ("_row",), "row"
     raise ToolError(
         f"table {table.name!r} has no primary key, no id and no _fivetran_id column; name one with --key {table.name}=COLUMN"
     )
