@@ -98,7 +98,8 @@ class Model:
 
     @property
     def meta(self) -> dict[str, Any]:
-        merged = dict(self.project_config.get("meta") or {})
+        project_meta = self.project_config.get("meta")
+        merged = dict(project_meta) if isinstance(project_meta, Mapping) else {}
         if self.entry is not None:
             merged.update(self.entry.meta)
         return merged
