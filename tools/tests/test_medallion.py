@@ -1,0 +1,160 @@
+"""The medallion end to end: incremental runs equal a full refresh, reruns change nothing,
+the build is clean, and the marts reconcile with the sources."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from .conftest import AS_OF, E2E_SCALE, Warehouse
+
+pytestmark = pytest.mark.e2e
+
+MARTS_SCHEMAS = ("main_core", "main_finance", "main_operations", "main_executive")
+INCREMENTAL_MODELS = {"main_core.fct_jobs", "main_finance.fct_revenue", "main_intermediate.int_technician_daily_routes"}
+
+
+def model_tables(path: Path) -> list[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            f"where table_schema in {MARTS_SCHEMAS} and table_type = 'BASE TABLE'"
+        ).fetchall()
+    finally:
+        con.close()
+    return sorted({row[0] for row in rows} | INCREMENTAL_MODELS)
+
+
+def differences(left: Path, right: Path, tables: list[str]) -> dict[str, tuple[int, int, int]]:
+    """Per table: rows only on the left, rows only on the right (as multisets), and the row count."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        result = {}
+        for table in tables:
+            only_left = con.execute(f"select count(*) from (select * from l.{table} except all "
+                                    f"select * from r.{table})").fetchone()[0]
+            only_right = con.execute(f"select count(*) from (select * from r.{table} except all "
+                                     f"select * from l.{table})").fetchone()[0]
+            rows = con.execute(f"select count(*) from l.{table}").fetchone()[0]
+            result[table] = (only_left, only_right, rows)
+        return result
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def synced_three_times(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """Generate, build, then three syncs each followed by an incremental build."""
+    wh = Warehouse(tmp_path_factory.mktemp("incremental"))
+    assert wh.tools("generate-raw", "--scale", str(E2E_SCALE), "--seed", "21", "--as-of", AS_OF.isoformat(),
+                    "--quiet").returncode == 0
+    wh.dbt("build")
+    for batch in range(1, 4):
+        extra = ["--add-column"] if batch == 2 else []
+        as_of = (AS_OF + timedelta(days=batch)).isoformat()
+        result = wh.tools("sync", "--seed", str(100 + batch), "--as-of", as_of, "--quiet", *extra)
+        assert result.returncode == 0, result.stderr
+        wh.dbt("build")
+    return wh
+
+
+def test_incremental_runs_equal_a_full_refresh(synced_three_times: Warehouse, tmp_path: Path) -> None:
+    wh = synced_three_times
+    incremental = tmp_path / "incremental.duckdb"
+    shutil.copy(wh.analytics_path, incremental)
+    wh.dbt("build", "--full-refresh")
+    tables = model_tables(wh.analytics_path)
+    assert len(tables) >= 10
+    diffs = differences(incremental, wh.analytics_path, tables)
+    assert {t: d[:2] for t, d in diffs.items()} == {t: (0, 0) for t in tables}
+    assert all(rows > 0 for _, _, rows in diffs.values())
+
+
+def test_syncs_reached_the_marts(synced_three_times: Warehouse) -> None:
+    """The batches changed what the marts hold: the comparison above compared real changes."""
+    q = synced_three_times.query
+    latest_sync = q("select max(_fivetran_synced) from main_core.fct_jobs")[0][0]
+    assert latest_sync.replace(tzinfo=None) > AS_OF + timedelta(days=2)
+    late_days = q("select count(*) from main_intermediate.int_technician_daily_routes "
+                  f"where route_date < date '{AS_OF.date()}' and _fivetran_synced > timestamptz '{AS_OF}+00'")[0][0]
+    assert late_days > 0  # days recomputed because late pings arrived for them
+    (deleted_left,) = q("""
+        select count(*) from main_core.fct_jobs
+        where job_id in (select id from analytics_raw.fivetran_postgres.jobs where _fivetran_deleted)""")[0]
+    assert deleted_left == 0
+
+
+def test_a_rebuild_with_no_new_data_changes_no_mart(built: Warehouse, tmp_path: Path) -> None:
+    before = tmp_path / "before.duckdb"
+    shutil.copy(built.analytics_path, before)
+    built.dbt("build")
+    tables = model_tables(built.analytics_path)
+    diffs = differences(before, built.analytics_path, tables)
+    assert {t: d[:2] for t, d in diffs.items()} == {t: (0, 0) for t in tables}
+
+
+def test_build_has_no_errors_and_no_warnings(built: Warehouse) -> None:
+    result = built.dbt("build")
+    summary = [line for line in result.stdout.splitlines() if "Done. PASS=" in line]
+    assert summary and "WARN=0 ERROR=0 SKIP=0" in summary[-1]
+    assert "[WARNING]" not in result.stdout
+    assert "Deprecat" not in result.stdout
+
+
+def test_revenue_reconciles_with_quickbooks(built: Warehouse) -> None:
+    (mart,) = built.query("select sum(total_amount) from main_finance.fct_revenue")[0]
+    (paid,) = built.query("select sum(total_amount) from main_staging.stg_quickbooks__invoice where balance = 0")[0]
+    assert paid > 0
+    assert abs(mart - paid) <= paid / 100
+    (unattributed,) = built.query("select count(*) from main_finance.fct_revenue where service_type_id = -1")[0]
+    assert unattributed == 0
+
+
+def test_every_dimension_key_of_the_facts_exists(built: Warehouse) -> None:
+    orphans = built.query("""
+        select
+            (select count(*) from main_core.fct_jobs f anti join main_core.dim_customers d using (customer_id)),
+            (select count(*) from main_core.fct_jobs f anti join main_core.dim_technicians d using (technician_id)),
+            (select count(*) from main_core.fct_jobs f anti join main_core.dim_services d using (service_type_id)),
+            (select count(*) from main_finance.fct_revenue f anti join main_core.dim_date d
+                on f.revenue_date = d.date_day)""")[0]
+    assert orphans == (0, 0, 0, 0)
+
+
+def test_snapshots_keep_history(built: Warehouse) -> None:
+    rows, customers, current = built.query(
+        "select count(*), count(distinct customer_id), count(*) filter (where dbt_valid_to is null) "
+        "from main_snapshots.snap_customers")[0]
+    assert rows == customers == current  # a first snapshot: one current version each
+    (live,) = built.query("select count(*) from main_staging.stg_postgres__customers")[0]
+    assert current == live
+
+
+def test_snapshot_records_a_change_as_a_new_version(synced_three_times: Warehouse) -> None:
+    changed = synced_three_times.query("""
+        select count(*) from (select customer_id from main_snapshots.snap_customers
+        group by customer_id having count(*) > 1)""")[0][0]
+    assert changed > 0  # phone numbers changed in the syncs
+    closed = synced_three_times.query(
+        "select count(*) from main_snapshots.snap_customers s anti join main_staging.stg_postgres__customers c "
+        "using (customer_id) where s.dbt_valid_to is null")[0][0]
+    assert closed == 0  # deleted customers have no current version
+
+
+def test_docs_generate(built: Warehouse) -> None:
+    result = built.dbt("docs", "generate")
+    assert "Catalog written" in result.stdout
+
+
+def test_source_freshness_passes_on_fresh_data(warehouse: Warehouse) -> None:
+    assert warehouse.tools("generate-raw", "--scale", "0.01", "--seed", "2", "--quiet").returncode == 0
+    result = warehouse.dbt("source", "freshness", check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "ERROR STALE" not in result.stdout and "WARN" not in result.stdout.replace("WARNING", "")
