@@ -191,3 +191,18 @@ def test_this_repository_has_no_findings() -> None:
     result = run_check(root)
     assert [f"{f.path}:{f.line}: {f.code} {f.message}" for f in result.findings] == []
     assert result.models > 0
+
+
+def test_materialization_precedence_sql_over_yaml_over_project(good: Path) -> None:
+    edit(good, "dbt_project.yml", "    staging:\n      +materialized: view\n",
+         "    staging:\n      +materialized: table\n      postgres:\n        stg_postgres__jobs:\n"
+         "          +materialized: view\n")
+    messages = {f.path: f.message for f in run_check(good).findings if f.code == "GOV002"}
+    assert set(messages) == {f"{STG}/stg_postgres__customers.sql", f"{STG}/stg_postgres__job_notes.sql"}
+    assert "set in dbt_project.yml" in messages[f"{STG}/stg_postgres__customers.sql"]
+    # YAML config beats dbt_project.yml ...
+    edit(good, f"{STG}/_postgres__models.yml", "  - name: stg_postgres__customers\n",
+         "  - name: stg_postgres__customers\n    config:\n      materialized: view\n")
+    # ... and SQL config() beats YAML.
+    edit(good, f"{STG}/stg_postgres__job_notes.sql", "select\n", "{{ config(materialized='view') }}\nselect\n")
+    assert [f for f in run_check(good).findings if f.code == "GOV002"] == []
