@@ -175,16 +175,6 @@ def _names_of_node(node: yaml.Node) -> set[str]:
     return names
 
 
-def _name_of(item: Any) -> set[str]:
-    names: set[str] = set()
-    if isinstance(item, dict):
-        for key in ("name", "identifier"):
-            value = item.get(key)
-            if isinstance(value, str):
-                names.add(value.strip().strip('"').lower())
-    return names
-
-
 class _Merger:
     """Finds where things are with libyaml's composer (node positions, fast), inserts text lines."""
 
@@ -318,22 +308,24 @@ def merge(text: str | None, desired: dict[str, Any], what: str = "the YAML file"
 def _verify(text: str, desired: dict[str, Any], what: str) -> None:
     """The merged text must parse and hold every desired name: a failure here is a bug, not user input."""
     try:
-        parsed = yaml.load(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:  # pragma: no cover - a bug in the insertion logic
         raise RuntimeError(f"merging into {what} produced invalid YAML: {exc}") from exc
 
-    def check(existing: Any, wanted: dict[str, Any]) -> None:
+    def check(node: yaml.Node, wanted: dict[str, Any]) -> None:
         for key in MERGED_LISTS:
             if key not in wanted:
                 continue
-            index: dict[str, Any] = {}
-            for other in existing.get(key) or []:
-                for name in _name_of(other):
-                    index.setdefault(name, other)
+            found = _get(node, key) if isinstance(node, yaml.MappingNode) else None
+            items = found[1].value if found and isinstance(found[1], yaml.SequenceNode) else []
+            index: dict[str, yaml.Node] = {}
+            for item in items:
+                for name in _names_of_node(item):
+                    index.setdefault(name, item)
             for item in wanted[key]:
                 match = index.get(str(item["name"]).lower()) or index.get(str(item.get("identifier", "")).lower())
                 if match is None:  # pragma: no cover
                     raise RuntimeError(f"merging into {what} lost {key} item {item['name']!r}")
                 check(match, item)
 
-    check(parsed, desired)
+    check(root, desired)
