@@ -41,9 +41,11 @@ def _profile_output(target: str | None, project_dir: Path) -> tuple[str, dict[st
     path = project_dir / "profiles.yml"
     try:
         profiles = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WarehouseUnreachable(f"no {path}") from None
     except (OSError, yaml.YAMLError) as exc:
         raise ToolError(f"cannot read {path}: {exc}") from None
-    profile = profiles.get("dbt_fieldforce") or {}
+    profile = (profiles or {}).get("dbt_fieldforce") or {}
     outputs = profile.get("outputs") or {}
     name = target or os.environ.get("DBT_TARGET") or "local"
     if name not in outputs:

@@ -92,3 +92,8 @@ def test_snowflake_reads_information_schema(monkeypatch: pytest.MonkeyPatch) -> 
     assert "analytics_raw.information_schema.columns" in str(calls["sql"])
     assert calls["connect"] == {"account": "acme-xy12345", "user": "ana", "password": "secret",
                                 "role": "DBT_DEV_ROLE", "warehouse": "DEV_WH", "login_timeout": 30}
+
+
+def test_project_without_profiles_is_unreachable(tmp_path: Path) -> None:
+    with pytest.raises(warehouse.WarehouseUnreachable, match="no .*profiles.yml"):
+        warehouse.read_landed_schema("fivetran_x", None, tmp_path)
