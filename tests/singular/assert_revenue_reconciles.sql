@@ -8,7 +8,9 @@ with
 
 mart as (
 
-    select revenue_date, sum(total_amount) as dbt_revenue
+    select
+        revenue_date,
+        sum(total_amount) as dbt_revenue
     from {{ ref('fct_revenue') }}
     group by revenue_date
 
@@ -16,7 +18,9 @@ mart as (
 
 quickbooks as (
 
-    select invoice_date as revenue_date, sum(total_amount) as source_revenue
+    select
+        invoice_date as revenue_date,
+        sum(total_amount) as source_revenue
     from {{ ref('stg_quickbooks__invoice') }}
     where balance = 0
     group by invoice_date

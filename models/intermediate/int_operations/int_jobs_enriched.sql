@@ -58,8 +58,8 @@ first_appointments as (
     inner join appointments
         on servicetitan_jobs.servicetitan_job_id = appointments.servicetitan_job_id
     qualify row_number() over (
-        partition by servicetitan_jobs.job_id order by appointments.appointment_start_at desc
-    ) = 1
+            partition by servicetitan_jobs.job_id order by appointments.appointment_start_at desc
+        ) = 1
 
 ),
 

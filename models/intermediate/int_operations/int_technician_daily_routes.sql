@@ -48,7 +48,7 @@ day_pings as (
         _fivetran_synced
     from pings
     {% if is_incremental() %}
-    where cast(event_at as date) in (select route_date from changed_days)
+    where cast(event_at as date) in (select changed_days.route_date from changed_days)
     {% endif %}
 
 ),

@@ -1,14 +1,8 @@
 with
 
-service_types as (
+service_catalog as (
 
-    select * from {{ ref('stg_postgres__service_types') }}
-
-),
-
-categories as (
-
-    select * from {{ ref('seed_service_categories') }}
+    select * from {{ ref('int_service_catalog') }}
 
 ),
 
@@ -16,26 +10,24 @@ final as (
 
     select
         -- ids
-        service_types.service_type_id,
-        service_types.service_category_code,
+        service_type_id,
+        service_category_code,
 
         -- attributes
-        service_types.service_type_name,
-        categories.service_category_name,
-        categories.revenue_group,
-        categories.is_licensed_trade,
-        service_types.is_active,
+        service_type_name,
+        service_category_name,
+        revenue_group,
+        is_licensed_trade,
+        is_active,
 
         -- measures
-        service_types.base_price,
-        service_types.estimated_duration_minutes,
+        base_price,
+        estimated_duration_minutes,
 
         -- timestamps
-        service_types.service_type_updated_at
+        service_type_updated_at
 
-    from service_types
-    left join categories
-        on service_types.service_category_code = categories.service_category_code
+    from service_catalog
 
 )
 

@@ -88,11 +88,20 @@ monthly_targets as (
 
 months as (
 
-    select report_month, region_id from monthly_revenue
-    union
-    select report_month, region_id from monthly_jobs
-    union
-    select report_month, region_id from monthly_targets
+    select
+        report_month,
+        region_id
+    from monthly_revenue
+    union distinct
+    select
+        report_month,
+        region_id
+    from monthly_jobs
+    union distinct
+    select
+        report_month,
+        region_id
+    from monthly_targets
 
 ),
 

@@ -34,13 +34,25 @@ changed_days as (
 
     select revenue_date
     from (
-        select revenue_id, revenue_date, invoice_count, total_amount, service_amount, materials_amount
+        select
+            revenue_id,
+            revenue_date,
+            invoice_count,
+            total_amount,
+            service_amount,
+            materials_amount
         from revenue
         except
-        select revenue_id, revenue_date, invoice_count, total_amount, service_amount, materials_amount
+        select
+            revenue_id,
+            revenue_date,
+            invoice_count,
+            total_amount,
+            service_amount,
+            materials_amount
         from {{ this }}
     ) as changed
-    union
+    union distinct
     select revenue_date from revenue where {{ backfill_filter('revenue_date') }}
 
 ),
@@ -68,7 +80,7 @@ final as (
 
     from revenue
     {% if is_incremental() %}
-    where revenue_date in (select revenue_date from changed_days)
+    where revenue_date in (select changed_days.revenue_date from changed_days)
     {% endif %}
 
 )

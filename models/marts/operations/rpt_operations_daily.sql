@@ -77,11 +77,20 @@ driven as (
 
 days as (
 
-    select report_date, region_id from scheduled
-    union
-    select report_date, region_id from completed
-    union
-    select report_date, region_id from driven
+    select
+        report_date,
+        region_id
+    from scheduled
+    union distinct
+    select
+        report_date,
+        region_id
+    from completed
+    union distinct
+    select
+        report_date,
+        region_id
+    from driven
 
 ),
 

@@ -1,3 +1,5 @@
+{#- an invoice line is keyed by its invoice and its position, `index`: a reserved word -#}
+{%- set line_key = 'invoice_id, ' ~ quote_identifier('index') %}
 with
 
 source as (
@@ -9,7 +11,7 @@ source as (
 latest as (
 
     -- CDC history: keep the latest version Fivetran synced
-    {{ deduplicate('source', partition_by='invoice_id, ' ~ quote_identifier('index'), order_by='_fivetran_synced desc') }}
+    {{ deduplicate('source', partition_by=line_key, order_by='_fivetran_synced desc') }}
 
 ),
 
