@@ -171,7 +171,7 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
             id, job_id, line_type,
             line_type || ' line ' || cast(line_number + 1 as varchar) as description,
             quantity,
-            cast(round(amount_cents / quantity) as bigint) as unit_price_cents,
+            cast(amount_cents / quantity as bigint) as unit_price_cents,
             amount_cents,
             created_at,
             updated_at,
@@ -182,7 +182,7 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
         -- the line before the job was deleted
         select
             id, job_id, line_type, line_type || ' line ' || cast(line_number + 1 as varchar), quantity,
-            cast(round(amount_cents / quantity) as bigint), amount_cents, created_at, updated_at, false,
+            cast(amount_cents / quantity as bigint), amount_cents, created_at, updated_at, false,
             synced - secs(ui({s}, job_id, 'j_dsync', 1, 3600))
         from priced
         where is_deleted

@@ -62,7 +62,7 @@ create or replace temp macro job_status_at(s, id, scheduled_at, minutes, moment)
         else 'completed'
     end;
 create or replace temp macro job_amount_cents(s, id, base_price_cents) as
-    cast(round(base_price_cents * (0.6 + 1.2 * u(s, id, 'amount'))) as bigint);
+    cast(base_price_cents * (0.6 + 1.2 * u(s, id, 'amount')) as bigint);
 -- Fivetran writes a row some minutes after the source changed it
 create or replace temp macro synced_after(s, k, salt, changed_at, as_of) as
     least(as_of, changed_at + secs(ui(s, k, salt, 60, 900)));
