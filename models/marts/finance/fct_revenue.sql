@@ -30,27 +30,18 @@ revenue as (
 
 {% if is_incremental() %}
 
+{#- the columns whose change means the day must be rebuilt -#}
+{%- set compared = [
+    'revenue_id', 'revenue_date', 'invoice_count', 'total_amount', 'service_amount', 'materials_amount'
+] %}
+
 changed_days as (
 
     select revenue_date
     from (
-        select
-            revenue_id,
-            revenue_date,
-            invoice_count,
-            total_amount,
-            service_amount,
-            materials_amount
-        from revenue
+        select {{ compared | join(', ') }} from revenue
         except
-        select
-            revenue_id,
-            revenue_date,
-            invoice_count,
-            total_amount,
-            service_amount,
-            materials_amount
-        from {{ this }}
+        select {{ compared | join(', ') }} from {{ this }}
     ) as changed
     union distinct
     select revenue_date from revenue where {{ backfill_filter('revenue_date') }}

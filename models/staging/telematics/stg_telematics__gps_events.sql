@@ -24,10 +24,10 @@ renamed as (
         -- attributes
         cast(ignition_on as {{ dbt.type_boolean() }}) as is_ignition_on,
 
-        -- measures
-        cast(latitude as {{ dbt.type_float() }}) as latitude,
-        cast(longitude as {{ dbt.type_float() }}) as longitude,
-        cast(speed_mph as {{ dbt.type_float() }}) as speed_mph,
+        -- measures: 64-bit floats on both targets (dbt.type_float() is 32-bit on DuckDB)
+        cast(latitude as double precision) as latitude,
+        cast(longitude as double precision) as longitude,
+        cast(speed_mph as double precision) as speed_mph,
 
         -- timestamps
         cast(event_at as {{ dbt.type_timestamp() }}) as event_at,

@@ -1,0 +1,40 @@
+{{
+    config(
+        materialized='view',
+        secure=true,
+    )
+}}
+
+{#
+    fct_jobs as the querying user may see it (SDD, Row-Level Security): the jobs of customers in
+    the regions seed_user_region_access grants them; every region for access_level 'admin'; no
+    rows for a user without a mapping. Secure on Snowflake, so the filter cannot be read or
+    bypassed through the view definition. Who "the user" is: macros/snowflake/row_level_security.sql.
+#}
+
+with
+
+jobs as (
+
+    select * from {{ ref('fct_jobs') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+visible_regions as (
+
+    {{ rls_visible_regions() }}
+
+)
+
+select jobs.*
+from jobs
+inner join customers
+    on jobs.customer_id = customers.customer_id
+inner join visible_regions
+    on customers.region_id = visible_regions.region_id

@@ -1,0 +1,30 @@
+{{
+    config(
+        materialized='view',
+        secure=true,
+    )
+}}
+
+{#
+    fct_revenue as the querying user may see it: the rows of the regions seed_user_region_access
+    grants them (every region for 'admin', none without a mapping). See v_fct_jobs_rls.
+#}
+
+with
+
+revenue as (
+
+    select * from {{ ref('fct_revenue') }}
+
+),
+
+visible_regions as (
+
+    {{ rls_visible_regions() }}
+
+)
+
+select revenue.*
+from revenue
+inner join visible_regions
+    on revenue.region_id = visible_regions.region_id
