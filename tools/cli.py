@@ -190,5 +190,47 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
         sys.exit(1)
 
 
+# --- Snowflake production path (docs/snowflake.md) ------------------------------------------
+
+
+@main.command("platform-sql")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the statements to FILE instead of standard output.")
+def platform_sql_command(output: Path | None) -> None:
+    """Print the Snowflake platform set-up in the order it runs: warehouses, databases, schemas,
+    masking policies, roles, service users, grants, account parameters, resource monitors.
+
+    Rendered offline from macros/snowflake/platform.sql, the same statements as
+    `dbt run-operation platform_setup --target prod` (dry run). Every statement is idempotent.
+    """
+    from tools.snowflake_platform import platform_statements, render_sql
+
+    text = render_sql(platform_statements())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {text.count(chr(10))} statements to {output}", err=True)
+
+
+@main.command("snowflake-dry-run", context_settings={"ignore_unknown_options": True})
+@click.argument("dbt_args", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.option("--existing", is_flag=True,
+              help="Answer that every relation already exists (compile the incremental branches).")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("target/snowflake_dry_run"),
+              show_default=True, help="Where dbt writes its target/ and logs/ for this run.")
+def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path) -> None:
+    """Run a dbt command against a Snowflake target without an account and print every statement
+    dbt would send, e.g. `tools snowflake-dry-run run --target prod`. Nothing connects.
+    """
+    from tools.snowflake_offline import run_offline
+
+    result = run_offline(list(dbt_args), workdir=workdir, existing=existing)
+    for statement in result.statements:
+        click.echo(statement.rstrip().rstrip(";") + ";")
+    if not result.success:
+        raise ToolError(f"dbt {' '.join(dbt_args)} failed offline: {result.error or 'see ' + str(workdir / 'logs')}")
+
+
 if __name__ == "__main__":
     main()

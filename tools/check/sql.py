@@ -23,6 +23,8 @@ _IDENT = r'(?:"[^"\n]+"|[A-Za-z_][\w$]*)'
 _RELATION = re.compile(rf"\b(from|join)\s+({_IDENT}(?:\s*\.\s*{_IDENT}){{1,2}})(?!\s*\()", re.I)
 # `extract(epoch from t.col)`, `trim(both ' ' from t.col)`: a FROM that is not a relation.
 _FROM_FUNCTIONS = {"extract", "trim", "substring", "position", "overlay", "date_part", "substr"}
+# Column names that look like personal contact data (SDD, PII Handling: Confidential tier).
+PII_NAME = re.compile(r"(?<![\w$])((?:[A-Za-z_][\w$]*)?(?:email|e_mail|phone)[\w$]*)", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class SqlFacts:
     materialized_line: int
     hard_coded: tuple[Call, ...]
     snapshots: tuple[Call, ...]
+    # Identifiers named like an email or phone column (PII_NAME), first occurrence of each.
+    pii_names: tuple[Call, ...] = ()
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -86,6 +90,20 @@ def hard_coded_relations(text: str) -> list[Call]:
     return found
 
 
+def pii_like_names(text: str) -> list[Call]:
+    """Identifiers (the last part of a dotted name) that look like email or phone columns, outside
+    Jinja, comments and string literals."""
+    cleaned = _JINJA_COMMENT.sub(_blank, text)
+    cleaned = _JINJA_BLOCK.sub(_blank, cleaned)
+    cleaned = _SQL_COMMENT.sub(_blank, cleaned)
+    cleaned = _SQL_STRING.sub(_blank, cleaned)
+    seen: dict[str, Call] = {}
+    for match in PII_NAME.finditer(cleaned):
+        name = match.group(1).lower()
+        seen.setdefault(name, Call((name,), _line_at(cleaned, match.start())))
+    return list(seen.values())
+
+
 def read_sql(text: str) -> SqlFacts:
     without_comments = _JINJA_COMMENT.sub(_blank, text)
     refs: list[Call] = []
@@ -115,4 +133,5 @@ def read_sql(text: str) -> SqlFacts:
         materialized_line=materialized_line,
         hard_coded=tuple(hard_coded_relations(text)),
         snapshots=tuple(snapshots),
+        pii_names=tuple(pii_like_names(text)),
     )

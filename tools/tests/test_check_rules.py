@@ -145,6 +145,8 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object]]] = [
         r, f"{CORE}/_core__models.yml", "    config:\n      meta:\n        certified: true\n", "")),
     ("GOV002", f"{STG}/stg_postgres__customers.sql", lambda r: edit(
         r, f"{STG}/stg_postgres__customers.sql", "select\n", "{{ config(materialized='table') }}\nselect\n")),
+    ("GOV003", f"{CORE}/dim_customers.sql", lambda r: edit(
+        r, f"{CORE}/dim_customers.sql", "    customer_name\n", "    customer_name,\n    customer_email\n")),
 ]
 
 
@@ -206,3 +208,23 @@ def test_materialization_precedence_sql_over_yaml_over_project(good: Path) -> No
     # ... and SQL config() beats YAML.
     edit(good, f"{STG}/stg_postgres__job_notes.sql", "select\n", "{{ config(materialized='view') }}\nselect\n")
     assert [f for f in run_check(good).findings if f.code == "GOV002"] == []
+
+
+def test_pii_columns_need_a_tag_in_yaml_or_an_explicit_none(good: Path) -> None:
+    edit(good, f"{CORE}/dim_customers.sql", "    customer_name\n", "    customer_name,\n    contact_phone\n")
+    edit(good, f"{CORE}/_core__models.yml", "      - name: customer_name\n",
+         "      - name: has_email\n"
+         "        description: Whether an address is on file.\n"
+         "      - name: customer_name\n")
+    found = {(f.path, f.message.split(",")[0]) for f in run_check(good).findings if f.code == "GOV003"}
+    assert {path for path, _ in found} == {f"{CORE}/dim_customers.sql", f"{CORE}/_core__models.yml"}
+    # Tagged in YAML (under config.meta or meta), or declared not personal: clean.
+    edit(good, f"{CORE}/_core__models.yml", "      - name: has_email\n"
+         "        description: Whether an address is on file.\n",
+         "      - name: has_email\n"
+         "        description: Whether an address is on file.\n"
+         "        meta: {pii: none}\n"
+         "      - name: contact_phone\n"
+         "        description: Phone.\n"
+         "        config: {meta: {pii: phone}}\n")
+    assert [f for f in run_check(good).findings if f.code == "GOV003"] == []

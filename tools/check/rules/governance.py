@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 from tools.check.findings import Finding, rule
 from tools.check.project import Project
+from tools.check.sql import PII_NAME
+from tools.check.yamlload import line_of
 
 
 @rule("GOV001", "exposure-certified",
@@ -47,3 +49,44 @@ def layer_materialization(project: Project) -> Iterator[Finding]:
             yield Finding(model.rel, line, "GOV002",
                           f"{model.name} is materialized as {materialized} (set in {where}) but "
                           f"{model.layer} models must be {' or '.join(allowed)}", ("model", model.name))
+
+
+def column_pii(column: Mapping[str, Any]) -> Any:
+    """`meta: {pii: ...}` of a YAML column, directly or under `config:` (None when absent)."""
+    found = None
+    config = column.get("config")
+    for meta in (column.get("meta"), config.get("meta") if isinstance(config, Mapping) else None):
+        if isinstance(meta, Mapping) and "pii" in meta:
+            found = meta["pii"]
+    return found
+
+
+@rule("GOV003", "pii-tagged",
+      "Mart columns named like an email or phone carry `meta: {pii: email|phone}` (or `pii: none`).")
+def pii_tagged(project: Project) -> Iterator[Finding]:
+    """The masking post-hook (macros/snowflake/masking.sql) masks exactly the tagged columns, so an
+    untagged email/phone column in a mart would reach Sigma in clear. `pii: none` (or false) says a
+    column that only looks like one (`has_email`) is not personal data."""
+    for model in project.models_in("marts"):
+        subject = ("model", model.name)
+        columns: dict[str, Mapping[str, Any]] = {}
+        if model.entry is not None:
+            for column in model.entry.columns:
+                if isinstance(column.get("name"), str):
+                    columns[column["name"].lower()] = column
+        reported: set[str] = set()
+        for name, column in columns.items():
+            if PII_NAME.fullmatch(name) and column_pii(column) is None:
+                reported.add(name)
+                yield Finding(model.entry.rel, line_of(column, model.entry.line), "GOV003",  # type: ignore[union-attr]
+                              f"{model.name}.{name} looks like personal data: tag it `config: {{meta: {{pii: "
+                              f"email}}}}` (or phone) so it is masked on Snowflake, or `pii: none` if it is not",
+                              subject)
+        for call in model.sql.pii_names:
+            name = call.args[0]
+            if name in reported or (name in columns and column_pii(columns[name]) is not None):
+                continue
+            yield Finding(model.rel, call.line, "GOV003",
+                          f"{model.name} selects {name}, which looks like personal data but has no YAML column "
+                          f"with `config: {{meta: {{pii: email|phone}}}}`: document and tag it so it is masked "
+                          f"on Snowflake (`pii: none` if it is not personal data)", subject)

@@ -1,0 +1,262 @@
+{#
+    Snowflake platform objects as code (SDD: Snowflake Design, Sigma Design, Security & Governance).
+
+    platform_spec()        the objects: warehouses, resource monitors, account parameters,
+                           databases and schemas, roles and their hierarchy, service users,
+                           masking policies. The one place they are written down.
+    platform_statements(spec)  the spec as SQL statements, in the order a first set-up runs them.
+                           Every statement is idempotent (CREATE ... IF NOT EXISTS followed by
+                           ALTER ... SET, GRANT), so running the whole list twice is safe.
+    platform_setup()       runs them: `dbt run-operation platform_setup --args '{dry_run: false}'
+                           --target prod` as a user holding ACCOUNTADMIN; with dry_run (the
+                           default) it only prints them.
+
+    `tools platform-sql` renders the same macros offline (plain Jinja, no dbt, no account), so
+    these two macros use nothing but Jinja and `return`. docs/snowflake.md has the order of set-up.
+#}
+
+{% macro platform_spec() %}
+    {% set raw_schemas = ['FIVETRAN_POSTGRES', 'FIVETRAN_SALESFORCE', 'FIVETRAN_QUICKBOOKS',
+                          'FIVETRAN_SERVICETITAN', 'FIVETRAN_TELEMATICS', 'FIVETRAN_SHEETS'] %}
+    {% set spec = {
+        'account_parameters': {
+            'STATEMENT_TIMEOUT_IN_SECONDS': 3600,
+            'STATEMENT_QUEUED_TIMEOUT_IN_SECONDS': 600,
+        },
+        'warehouses': [
+            {'name': 'INGEST_WH', 'size': 'X-SMALL', 'auto_suspend': 60, 'min_clusters': 1, 'max_clusters': 1,
+             'comment': 'Fivetran data ingestion - cost optimized'},
+            {'name': 'TRANSFORM_WH', 'size': 'SMALL', 'auto_suspend': 120, 'min_clusters': 1, 'max_clusters': 2,
+             'scaling_policy': 'ECONOMY', 'comment': 'dbt transformations - scheduled workloads'},
+            {'name': 'BI_WH', 'size': 'MEDIUM', 'auto_suspend': 300, 'min_clusters': 1, 'max_clusters': 4,
+             'scaling_policy': 'STANDARD', 'comment': 'Sigma dashboards - user-facing queries'},
+            {'name': 'ADHOC_WH', 'size': 'SMALL', 'auto_suspend': 60, 'min_clusters': 1, 'max_clusters': 2,
+             'statement_timeout': 900, 'resource_monitor': 'ADHOC_LIMIT',
+             'comment': 'Analyst exploration - controlled cost'},
+            {'name': 'DEV_WH', 'size': 'X-SMALL', 'auto_suspend': 60, 'min_clusters': 1, 'max_clusters': 1,
+             'comment': 'dbt development (target dev)'},
+            {'name': 'CI_WH', 'size': 'SMALL', 'auto_suspend': 60, 'min_clusters': 1, 'max_clusters': 1,
+             'comment': 'dbt pull-request builds (target ci)'},
+        ],
+        'resource_monitors': [
+            {'name': 'MONTHLY_BUDGET', 'credit_quota': 400, 'frequency': 'MONTHLY', 'account': true,
+             'notify': [50, 75, 90], 'suspend': 100},
+            {'name': 'ADHOC_LIMIT', 'credit_quota': 50, 'frequency': 'WEEKLY',
+             'notify': [80], 'suspend': 100},
+        ],
+        'databases': [
+            {'name': 'ANALYTICS_RAW', 'comment': 'Landing zone for Fivetran', 'schemas': raw_schemas},
+            {'name': 'ANALYTICS_STAGING', 'comment': 'Cleaned, typed, deduplicated (dbt views)',
+             'schemas': ['STAGING', 'SEEDS']},
+            {'name': 'ANALYTICS_INTERMEDIATE', 'comment': 'Business logic joins (dbt tables)',
+             'schemas': ['INTERMEDIATE']},
+            {'name': 'ANALYTICS_MARTS', 'comment': 'Consumption layer (star schema, metrics)',
+             'schemas': ['CORE', 'FINANCE', 'OPERATIONS', 'EXECUTIVE', 'SNAPSHOTS', 'SECURITY', 'AUDIT']},
+            {'name': 'ANALYTICS_DEV', 'comment': 'Developer sandboxes, one schema per developer',
+             'schemas': []},
+            {'name': 'ANALYTICS_STAGING_ENV', 'comment': 'Pre-production: one schema per CI run',
+             'schemas': []},
+        ],
+        'data_roles': [
+            {'name': 'RAW_WRITE_ROLE', 'access': 'write', 'database': 'ANALYTICS_RAW', 'schemas': raw_schemas,
+             'comment': 'Fivetran lands raw tables'},
+            {'name': 'RAW_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_RAW', 'schemas': raw_schemas,
+             'comment': 'Reads raw: dbt roles only'},
+            {'name': 'STAGING_WRITE_ROLE', 'access': 'write', 'database': 'ANALYTICS_STAGING',
+             'schemas': ['STAGING', 'SEEDS'], 'comment': 'dbt builds staging'},
+            {'name': 'STAGING_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_STAGING',
+             'schemas': ['STAGING', 'SEEDS'], 'comment': 'Reads staging'},
+            {'name': 'INTERMEDIATE_WRITE_ROLE', 'access': 'write', 'database': 'ANALYTICS_INTERMEDIATE',
+             'schemas': ['INTERMEDIATE'], 'comment': 'dbt builds intermediate'},
+            {'name': 'INTERMEDIATE_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_INTERMEDIATE',
+             'schemas': ['INTERMEDIATE'], 'comment': 'Reads intermediate'},
+            {'name': 'MARTS_WRITE_ROLE', 'access': 'write', 'database': 'ANALYTICS_MARTS',
+             'schemas': ['CORE', 'FINANCE', 'OPERATIONS', 'EXECUTIVE', 'SNAPSHOTS', 'SECURITY', 'AUDIT'],
+             'comment': 'dbt builds marts'},
+            {'name': 'MARTS_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_MARTS',
+             'schemas': ['CORE', 'FINANCE', 'OPERATIONS', 'EXECUTIVE'],
+             'comment': 'Reads the business marts (not security, audit or snapshots)'},
+            {'name': 'GOVERNANCE_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_MARTS',
+             'schemas': ['SNAPSHOTS', 'SECURITY', 'AUDIT'],
+             'comment': 'Reads the RLS mapping, the audit log and unmasked history'},
+        ],
+        'functional_roles': [
+            {'name': 'FIVETRAN_INGEST_ROLE', 'warehouse': 'INGEST_WH', 'data_roles': ['RAW_WRITE_ROLE'],
+             'comment': 'Fivetran connectors'},
+            {'name': 'DBT_PROD_ROLE', 'warehouse': 'TRANSFORM_WH',
+             'data_roles': ['RAW_READ_ROLE', 'STAGING_WRITE_ROLE', 'INTERMEDIATE_WRITE_ROLE', 'MARTS_WRITE_ROLE'],
+             'database_roles': ['SNOWFLAKE.GOVERNANCE_VIEWER'], 'comment': 'dbt production runs'},
+            {'name': 'DBT_CI_ROLE', 'warehouse': 'CI_WH', 'create_schema_in': 'ANALYTICS_STAGING_ENV',
+             'data_roles': ['RAW_READ_ROLE', 'STAGING_READ_ROLE', 'INTERMEDIATE_READ_ROLE', 'MARTS_READ_ROLE'],
+             'database_roles': ['SNOWFLAKE.GOVERNANCE_VIEWER'],
+             'comment': 'dbt pull-request builds; reads prod to defer to it'},
+            {'name': 'DBT_DEV_ROLE', 'warehouse': 'DEV_WH', 'create_schema_in': 'ANALYTICS_DEV',
+             'data_roles': ['RAW_READ_ROLE', 'STAGING_READ_ROLE', 'INTERMEDIATE_READ_ROLE', 'MARTS_READ_ROLE'],
+             'comment': 'Developers building in their sandbox schema'},
+            {'name': 'SIGMA_BI_ROLE', 'warehouse': 'BI_WH', 'data_roles': ['MARTS_READ_ROLE'],
+             'comment': 'Sigma connection: reads marts only'},
+            {'name': 'ANALYST_ROLE', 'warehouse': 'ADHOC_WH',
+             'data_roles': ['INTERMEDIATE_READ_ROLE', 'MARTS_READ_ROLE'],
+             'comment': 'Analysts: intermediate and marts, ad-hoc warehouse'},
+            {'name': 'ADMIN_ROLE', 'warehouse': 'ADHOC_WH',
+             'data_roles': ['STAGING_READ_ROLE', 'INTERMEDIATE_READ_ROLE', 'MARTS_READ_ROLE', 'GOVERNANCE_READ_ROLE'],
+             'comment': 'Data platform admins: clear PII, audit log, RLS mapping'},
+        ],
+        'users': [
+            {'name': 'FIVETRAN_USER', 'role': 'FIVETRAN_INGEST_ROLE', 'warehouse': 'INGEST_WH',
+             'comment': 'Fivetran service user (key-pair auth)'},
+            {'name': 'DBT_PROD_USER', 'role': 'DBT_PROD_ROLE', 'warehouse': 'TRANSFORM_WH',
+             'comment': 'dbt production service user (key-pair auth)'},
+            {'name': 'DBT_CI_USER', 'role': 'DBT_CI_ROLE', 'warehouse': 'CI_WH',
+             'comment': 'dbt CI service user (key-pair auth)'},
+            {'name': 'SIGMA_SERVICE_USER', 'role': 'SIGMA_BI_ROLE', 'warehouse': 'BI_WH',
+             'comment': 'Sigma connection service user (key-pair auth)'},
+        ],
+        'policy_schema': 'ANALYTICS_MARTS.SECURITY',
+        'masking_policies': [
+            {'name': 'EMAIL_MASK', 'pii': 'email', 'clear_roles': ['ADMIN_ROLE', 'ANALYST_ROLE'],
+             'masked': "regexp_replace(val, '.+@', '***@')"},
+            {'name': 'PHONE_MASK', 'pii': 'phone', 'clear_roles': ['ADMIN_ROLE'],
+             'masked': "concat('***-***-', right(val, 4))"},
+        ],
+        'policy_appliers': ['DBT_PROD_ROLE', 'DBT_CI_ROLE', 'DBT_DEV_ROLE'],
+    } %}
+    {{ return(spec) }}
+{% endmacro %}
+
+
+{% macro platform_statements(spec) %}
+    {% set out = [] %}
+
+    {# 1. Compute, storage and policies: SYSADMIN owns them. #}
+    {% do out.append('use role sysadmin') %}
+    {% for wh in spec.warehouses %}
+        {% set settings = [
+            "warehouse_size = '" ~ wh.size ~ "'",
+            'auto_suspend = ' ~ wh.auto_suspend,
+            'auto_resume = true',
+            'min_cluster_count = ' ~ wh.min_clusters,
+            'max_cluster_count = ' ~ wh.max_clusters,
+        ] %}
+        {% if wh.scaling_policy %}{% do settings.append("scaling_policy = '" ~ wh.scaling_policy ~ "'") %}{% endif %}
+        {% if wh.statement_timeout %}
+            {% do settings.append('statement_timeout_in_seconds = ' ~ wh.statement_timeout) %}
+        {% endif %}
+        {% do settings.append("comment = '" ~ wh.comment ~ "'") %}
+        {% do out.append('create warehouse if not exists ' ~ wh.name ~ ' with ' ~ (settings | join(' '))
+                         ~ ' initially_suspended = true') %}
+        {# settings a previous run or a console change may have left different #}
+        {% do out.append('alter warehouse ' ~ wh.name ~ ' set ' ~ (settings | join(' '))) %}
+    {% endfor %}
+    {% for db in spec.databases %}
+        {% do out.append('create database if not exists ' ~ db.name ~ " comment = '" ~ db.comment ~ "'") %}
+        {% for schema in db.schemas %}
+            {% do out.append('create schema if not exists ' ~ db.name ~ '.' ~ schema) %}
+        {% endfor %}
+    {% endfor %}
+    {% for policy in spec.masking_policies %}
+        {% set name = spec.policy_schema ~ '.' ~ policy.name %}
+        {% set body = "case when current_role() in ('" ~ (policy.clear_roles | join("', '")) ~ "') then val else "
+                      ~ policy.masked ~ ' end' %}
+        {% do out.append('create masking policy if not exists ' ~ name ~ ' as (val string) returns string -> ' ~ body
+                         ~ " comment = 'PII " ~ policy.pii ~ " (meta.pii: " ~ policy.pii ~ ")'") %}
+        {# CREATE OR REPLACE fails while a column uses the policy; ALTER keeps the body current #}
+        {% do out.append('alter masking policy ' ~ name ~ ' set body -> ' ~ body) %}
+    {% endfor %}
+
+    {# 2. Roles and service users: USERADMIN. No passwords: key-pair auth, keys set out of band. #}
+    {% do out.append('use role useradmin') %}
+    {% for role in spec.data_roles + spec.functional_roles %}
+        {% do out.append('create role if not exists ' ~ role.name ~ " comment = '" ~ role.comment ~ "'") %}
+    {% endfor %}
+    {% for user in spec.users %}
+        {% set settings = 'type = service default_role = ' ~ user.role ~ ' default_warehouse = ' ~ user.warehouse
+                          ~ " comment = '" ~ user.comment ~ "'" %}
+        {% do out.append('create user if not exists ' ~ user.name ~ ' ' ~ settings) %}
+        {% do out.append('alter user ' ~ user.name ~ ' set ' ~ settings) %}
+    {% endfor %}
+
+    {# 3. Privileges and the role hierarchy: SECURITYADMIN. #}
+    {% do out.append('use role securityadmin') %}
+    {% for role in spec.data_roles %}
+        {% do out.append('grant usage on database ' ~ role.database ~ ' to role ' ~ role.name) %}
+        {% if role.access == 'write' %}
+            {% do out.append('grant create schema on database ' ~ role.database ~ ' to role ' ~ role.name) %}
+        {% endif %}
+        {% for schema in role.schemas %}
+            {% set fq = role.database ~ '.' ~ schema %}
+            {% if role.access == 'write' %}
+                {% do out.append('grant usage, create table, create view on schema ' ~ fq ~ ' to role ' ~ role.name) %}
+            {% else %}
+                {% do out.append('grant usage on schema ' ~ fq ~ ' to role ' ~ role.name) %}
+                {% for kind in ['tables', 'views'] %}
+                    {% do out.append('grant select on all ' ~ kind ~ ' in schema ' ~ fq ~ ' to role ' ~ role.name) %}
+                    {% do out.append('grant select on future ' ~ kind ~ ' in schema ' ~ fq ~ ' to role ' ~ role.name) %}
+                {% endfor %}
+            {% endif %}
+        {% endfor %}
+    {% endfor %}
+    {% for role in spec.functional_roles %}
+        {% do out.append('grant usage on warehouse ' ~ role.warehouse ~ ' to role ' ~ role.name) %}
+        {% if role.create_schema_in %}
+            {% do out.append('grant usage, create schema on database ' ~ role.create_schema_in
+                             ~ ' to role ' ~ role.name) %}
+        {% endif %}
+        {% for data_role in role.data_roles %}
+            {% do out.append('grant role ' ~ data_role ~ ' to role ' ~ role.name) %}
+        {% endfor %}
+        {# SYSADMIN sits above every functional role (SDD, RBAC Model) #}
+        {% do out.append('grant role ' ~ role.name ~ ' to role sysadmin') %}
+    {% endfor %}
+    {% for user in spec.users %}
+        {% do out.append('grant role ' ~ user.role ~ ' to user ' ~ user.name) %}
+    {% endfor %}
+    {% for policy in spec.masking_policies %}
+        {% for role in spec.policy_appliers %}
+            {% do out.append('grant apply on masking policy ' ~ spec.policy_schema ~ '.' ~ policy.name
+                             ~ ' to role ' ~ role) %}
+        {% endfor %}
+    {% endfor %}
+
+    {# 4. Account-wide governance: ACCOUNTADMIN. #}
+    {% do out.append('use role accountadmin') %}
+    {% set params = [] %}
+    {% for key, value in spec.account_parameters.items() %}
+        {% do params.append(key | lower ~ ' = ' ~ value) %}
+    {% endfor %}
+    {% do out.append('alter account set ' ~ (params | join(' '))) %}
+    {% for monitor in spec.resource_monitors %}
+        {% set triggers = [] %}
+        {% for pct in monitor.notify %}{% do triggers.append('on ' ~ pct ~ ' percent do notify') %}{% endfor %}
+        {% do triggers.append('on ' ~ monitor.suspend ~ ' percent do suspend') %}
+        {% do out.append('create resource monitor if not exists ' ~ monitor.name ~ ' with credit_quota = '
+                         ~ monitor.credit_quota ~ ' frequency = ' ~ monitor.frequency
+                         ~ ' start_timestamp = immediately triggers ' ~ (triggers | join(' '))) %}
+        {% do out.append('alter resource monitor ' ~ monitor.name ~ ' set credit_quota = ' ~ monitor.credit_quota
+                         ~ ' triggers ' ~ (triggers | join(' '))) %}
+        {% if monitor.account %}
+            {% do out.append('alter account set resource_monitor = ' ~ monitor.name) %}
+        {% endif %}
+    {% endfor %}
+    {% for wh in spec.warehouses if wh.resource_monitor %}
+        {% do out.append('alter warehouse ' ~ wh.name ~ ' set resource_monitor = ' ~ wh.resource_monitor) %}
+    {% endfor %}
+    {% for role in spec.functional_roles %}
+        {% for database_role in role.database_roles or [] %}
+            {% do out.append('grant database role ' ~ database_role ~ ' to role ' ~ role.name) %}
+        {% endfor %}
+    {% endfor %}
+    {{ return(out) }}
+{% endmacro %}
+
+
+{% macro platform_setup(dry_run=true) %}
+    {% for statement in platform_statements(platform_spec()) %}
+        {% if dry_run %}
+            {{ print(statement ~ ';') }}
+        {% else %}
+            {{ log(statement, info=true) }}
+            {% do run_query(statement) %}
+        {% endif %}
+    {% endfor %}
+{% endmacro %}

@@ -1,0 +1,34 @@
+{#
+    The user row-level security filters for (SDD, Sigma Design: Row-Level Security).
+
+    Snowflake: current_user(), the login name of whoever queries the secure view (with Sigma's
+    OAuth connection, the Sigma user; docs/snowflake.md).
+    Elsewhere (DuckDB): the session variable `rls_current_user` (`set variable rls_current_user =
+    'ALICE'`), else the dbt var of the same name rendered at build time, else null: no rows.
+#}
+{% macro current_rls_user() %}
+    {{ return(adapter.dispatch('current_rls_user', 'dbt_fieldforce')()) }}
+{% endmacro %}
+
+{% macro default__current_rls_user() -%}
+    {%- set fallback = var('rls_current_user', none) -%}
+    coalesce(getvariable('rls_current_user'), {{ "'" ~ (fallback | replace("'", "''")) ~ "'" if fallback else 'null' }})
+{%- endmacro %}
+
+{% macro snowflake__current_rls_user() -%}
+    current_user()
+{%- endmacro %}
+
+{#
+    The region_ids the current user may see: those mapped to them, or all regions for a mapping
+    with access_level 'admin'. A select statement, for a CTE of a secure view.
+#}
+{% macro rls_visible_regions() -%}
+    select distinct regions.region_id
+    from {{ ref('seed_regions') }} as regions
+    inner join {{ ref('seed_user_region_access') }} as user_access
+        on
+            user_access.access_level = 'admin'
+            or regions.region_id = user_access.region_id
+    where upper(user_access.user_name) = upper({{ current_rls_user() }})
+{%- endmacro %}

@@ -1,0 +1,182 @@
+"""Run dbt against a Snowflake target with no account: every statement is recorded, none is sent.
+
+`dbt compile --target prod` needs a connection (dbt lists the schemas first, and
+`is_incremental()` asks whether each table exists), and `dbt run` needs one for everything. Here
+dbt-snowflake's connection is replaced by a recorder: `open()` hands out a fake handle whose
+cursor records each statement and returns no rows, and the three introspective adapter methods
+answer "nothing exists" (or, with `existing=True`, "every relation exists as a table", so that
+`is_incremental()` is true and the incremental branches compile). Credentials are dummies.
+
+What comes out is exactly the SQL dbt would send to Snowflake for that command: the DDL around
+each model (create or replace ... as, alter table ... cluster by), grants, hooks (masking
+policies) and seeds (with their values bound, as the connector does). Snapshots need column
+types from the warehouse: compile them instead. The tests parse it with sqlglot's Snowflake dialect.
+
+    python -m tools.snowflake_offline --out statements.json [--existing] -- run --target prod ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools.errors import ToolError
+from tools.paths import PROJECT_ROOT
+
+# Profiles read these with env_var() and no default; any value will do, nothing connects.
+DUMMY_ENV = {
+    "SNOWFLAKE_ACCOUNT": "offline-account",
+    "SNOWFLAKE_PRIVATE_KEY_PATH": "/nonexistent/offline_key.p8",
+    "SNOWFLAKE_PRIVATE_KEY": "offline-key",
+    "DBT_USER": "offline_user",
+    "DBT_PASSWORD": "offline-password",
+}
+
+
+@dataclass
+class OfflineRun:
+    success: bool
+    statements: list[str]
+    error: str = ""
+    # node unique_id -> compiled SQL, from the manifest the command wrote (compile, run, ...)
+    compiled: dict[str, str] = field(default_factory=dict)
+    output: str = ""
+    # the manifest.json the command wrote
+    compiled_manifest: str = ""
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def bind(sql: str, bindings: Any) -> str:
+    """The statement as the connector sends it: `%s` placeholders (pyformat, bound client-side by
+    snowflake-connector-python) replaced by literals."""
+    if not bindings:
+        return sql
+    values = iter(bindings)
+    return re.sub(r"%s", lambda _: _literal(next(values)), sql)
+
+
+def _install_recorder(recorded: list[str], existing: bool) -> None:
+    from dbt.adapters.contracts.connection import ConnectionState
+    from dbt.adapters.snowflake.connections import SnowflakeConnectionManager
+    from dbt.adapters.snowflake.impl import SnowflakeAdapter
+
+    class RecordingCursor:
+        description = None
+        rowcount = 0
+        sfqid = "offline"
+        sqlstate = None
+
+        def execute(self, sql: str, bindings: Any = None) -> "RecordingCursor":
+            recorded.append(bind(sql, bindings))
+            return self
+
+        def fetchall(self) -> list[Any]:
+            return []
+
+        def fetchmany(self, size: int = 1) -> list[Any]:
+            return []
+
+        def fetchone(self) -> None:
+            return None
+
+        def close(self) -> None:
+            pass
+
+    class RecordingHandle:
+        is_closed = False
+
+        def cursor(self) -> RecordingCursor:
+            return RecordingCursor()
+
+        def commit(self) -> None:
+            pass
+
+        def rollback(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    def fake_open(cls: Any, connection: Any) -> Any:
+        if connection.state != ConnectionState.OPEN:
+            connection.handle = RecordingHandle()
+            connection.state = ConnectionState.OPEN
+        return connection
+
+    SnowflakeConnectionManager.open = classmethod(fake_open)  # type: ignore[method-assign]
+    SnowflakeAdapter.list_relations_without_caching = lambda self, schema_relation: []  # type: ignore[method-assign]
+    SnowflakeAdapter.list_schemas = lambda self, database: []  # type: ignore[method-assign]
+    SnowflakeAdapter.get_columns_in_relation = lambda self, relation: []  # type: ignore[method-assign]
+    if existing:
+        def get_relation(self: Any, database: str, schema: str, identifier: str) -> Any:
+            return self.Relation.create(database=database, schema=schema, identifier=identifier, type="table")
+
+        SnowflakeAdapter.get_relation = get_relation  # type: ignore[method-assign]
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True, help="JSON file for the recorded statements")
+    parser.add_argument("--existing", action="store_true", help="answer that every relation exists")
+    parser.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    dbt_args = [a for a in args.dbt_args if a != "--"] if args.dbt_args[:1] == ["--"] else args.dbt_args
+    for key, value in DUMMY_ENV.items():
+        os.environ.setdefault(key, value)
+    recorded: list[str] = []
+    _install_recorder(recorded, args.existing)
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(dbt_args)
+    Path(args.out).write_text(json.dumps({
+        "success": bool(result.success),
+        "error": "" if result.exception is None else str(result.exception),
+        "statements": recorded,
+    }), encoding="utf-8")
+    return 0 if result.success else 1
+
+
+def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False,
+                project_dir: Path = PROJECT_ROOT) -> OfflineRun:
+    """Run `dbt <dbt_args>` in a child process with the recorder; artifacts go under workdir."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = workdir / "statements.json"
+    target_path = workdir / "target"
+    command = [sys.executable, "-m", "tools.snowflake_offline", "--out", str(out)]
+    if existing:
+        command.append("--existing")
+    command += ["--", *dbt_args, "--target-path", str(target_path), "--log-path", str(workdir / "logs")]
+    env = {**DUMMY_ENV, **os.environ}
+    proc = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True, check=False)
+    if not out.is_file():
+        raise ToolError(f"dbt {' '.join(dbt_args)} (offline) did not finish:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    compiled: dict[str, str] = {}
+    manifest = target_path / "manifest.json"
+    if manifest.is_file():
+        for unique_id, node in json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {}).items():
+            if node.get("compiled_code"):
+                compiled[unique_id] = node["compiled_code"]
+    return OfflineRun(success=data["success"], statements=data["statements"], error=data["error"],
+                      compiled=compiled, output=proc.stdout,
+                      compiled_manifest=str(manifest) if manifest.is_file() else "")
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,127 @@
+"""Row-level security on the local target: the secure views v_fct_jobs_rls and v_fct_revenue_rls
+show each mapped user exactly their regions' rows, an admin every row, an unmapped user none.
+
+On DuckDB the current user is the session variable `rls_current_user` (on Snowflake it is
+current_user(); macros/snowflake/row_level_security.sql), so one build serves every user."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import Warehouse
+
+pytestmark = pytest.mark.e2e
+
+SEED = PROJECT_ROOT / "seeds" / "seed_user_region_access.csv"
+
+
+def _mapping() -> dict[str, tuple[set[int], bool]]:
+    users: dict[str, tuple[set[int], bool]] = defaultdict(lambda: (set(), False))
+    with SEED.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            regions, admin = users[row["user_name"]]
+            if row["region_id"]:
+                regions.add(int(row["region_id"]))
+            users[row["user_name"]] = (regions, admin or row["access_level"] == "admin")
+    return dict(users)
+
+
+def _as_user(wh: Warehouse, user: str | None, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(wh.analytics_path), read_only=True)
+    try:
+        con.execute(f"attach '{wh.raw_path}' as analytics_raw (read_only)")
+        if user is not None:
+            con.execute("set variable rls_current_user = '" + user.replace("'", "''") + "'")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _ids(rows: list[tuple]) -> list[int]:
+    return sorted(r[0] for r in rows)
+
+
+@pytest.fixture(scope="module")
+def expected(built: Warehouse) -> dict[str, dict[int, set]]:
+    """Per region: the job ids (through the customer) and revenue ids of the built marts."""
+    jobs: dict[int, set] = defaultdict(set)
+    for job_id, region_id in built.query(
+            "select jobs.job_id, customers.region_id from main_core.fct_jobs as jobs "
+            "inner join main_core.dim_customers as customers on jobs.customer_id = customers.customer_id"):
+        jobs[region_id].add(job_id)
+    revenue: dict[int, set] = defaultdict(set)
+    for revenue_id, region_id in built.query("select revenue_id, region_id from main_finance.fct_revenue"):
+        revenue[region_id].add(revenue_id)
+    return {"jobs": dict(jobs), "revenue": dict(revenue)}
+
+
+def test_the_mapping_covers_read_and_admin_users() -> None:
+    users = _mapping()
+    assert sum(1 for _, admin in users.values() if admin) >= 1
+    assert sum(1 for regions, admin in users.values() if not admin and len(regions) > 1) >= 1
+
+
+@pytest.mark.parametrize("user", sorted(_mapping()))
+def test_each_mapped_user_sees_exactly_their_regions(built: Warehouse, expected: dict, user: str) -> None:
+    regions, admin = _mapping()[user]
+    all_regions = {r for (r,) in built.query("select region_id from main_seeds.seed_regions")}
+    visible = all_regions if admin else regions
+    want_jobs = sorted(j for r in visible for j in expected["jobs"].get(r, set()))
+    want_revenue = sorted(i for r in visible for i in expected["revenue"].get(r, set()))
+    assert want_jobs, f"fixture data has no jobs in {sorted(visible)}"
+    got_jobs = _ids(_as_user(built, user, "select job_id from main_core.v_fct_jobs_rls"))
+    got_revenue = _ids(_as_user(built, user, "select revenue_id from main_finance.v_fct_revenue_rls"))
+    assert got_jobs == want_jobs  # no other region's job, none missing, none twice
+    assert got_revenue == want_revenue
+    # user names compare without case, as Snowflake's unquoted user names do
+    assert _ids(_as_user(built, user.lower(), "select job_id from main_core.v_fct_jobs_rls")) == want_jobs
+
+
+def test_admin_sees_every_row(built: Warehouse) -> None:
+    admin = next(user for user, (_, is_admin) in _mapping().items() if is_admin)
+    total = built.query("select count(*) from main_core.fct_jobs")[0][0]
+    assert _as_user(built, admin, "select count(*) from main_core.v_fct_jobs_rls")[0][0] == total
+
+
+@pytest.mark.parametrize("user", ["NOBODY_MAPPED", "", None])
+def test_an_unmapped_user_sees_nothing(built: Warehouse, user: str | None) -> None:
+    assert _as_user(built, user, "select count(*) from main_core.v_fct_jobs_rls") == [(0,)]
+    assert _as_user(built, user, "select count(*) from main_finance.v_fct_revenue_rls") == [(0,)]
+
+
+def test_rls_view_columns_are_fct_jobs_columns(built: Warehouse) -> None:
+    def columns(table: str) -> list[str]:
+        return [r[0] for r in built.query(
+            "select column_name from information_schema.columns where table_schema = 'main_core' "
+            f"and table_name = '{table}' order by ordinal_position")]
+
+    assert columns("v_fct_jobs_rls") == columns("fct_jobs")
+
+
+def test_the_dbt_var_stands_in_when_no_session_variable_is_set(built: Warehouse, tmp_path: Path) -> None:
+    """`--vars '{rls_current_user: ...}'` fixes the user in the view at build time (a session
+    variable still wins). The view is rebuilt without it afterwards for the other tests."""
+    user = next(user for user, (regions, admin) in _mapping().items() if not admin)
+    want = _ids(_as_user(built, user, "select job_id from main_core.v_fct_jobs_rls"))
+    try:
+        built.dbt("run", "-s", "v_fct_jobs_rls", "--vars", f"{{rls_current_user: {user}}}")
+        assert _ids(_as_user(built, None, "select job_id from main_core.v_fct_jobs_rls")) == want
+        other = next(u for u in _mapping() if u != user)
+        assert _ids(_as_user(built, other, "select job_id from main_core.v_fct_jobs_rls")) != want
+    finally:
+        built.dbt("run", "-s", "v_fct_jobs_rls")
+    assert _as_user(built, None, "select count(*) from main_core.v_fct_jobs_rls") == [(0,)]
+
+
+def test_no_cluster_by_or_masking_reaches_duckdb(built: Warehouse) -> None:
+    """cluster_by, secure, transient and the masking hook are Snowflake's: DuckDB's build sent none."""
+    log = (built.root / "logs" / "dbt.log").read_text(encoding="utf-8", errors="replace").lower()
+    assert "create  table" in log or "create table" in log
+    for snowflake_only in ("cluster by", "masking policy", "secure view", "transient"):
+        assert snowflake_only not in log

@@ -1,0 +1,178 @@
+"""Everything dbt sends to Snowflake, recorded without an account (tools/snowflake_offline.py) and
+parsed with sqlglot's Snowflake dialect: models, tests, seeds, snapshots and analyses as compiled
+for prod (incremental branches included), and the DDL, grants, clustering and masking hooks of a
+full prod run. Also: grants per layer, prod only; masking follows the `meta.pii` tags."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tools.snowflake_offline import OfflineRun, run_offline
+from tools.snowflake_platform import platform_statements
+from tools.tests.snowflake_sql import check_snowflake_sql, strip_comments
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("snowflake_offline")
+
+
+@pytest.fixture(scope="module")
+def prod_run(workdir: Path) -> OfflineRun:
+    run = run_offline(["run", "--target", "prod"], workdir=workdir / "run")
+    assert run.success, run.error + run.output[-3000:]
+    return run
+
+
+@pytest.fixture(scope="module")
+def prod_seed(workdir: Path) -> OfflineRun:
+    run = run_offline(["seed", "--target", "prod"], workdir=workdir / "seed")
+    assert run.success, run.error + run.output[-3000:]
+    return run
+
+
+@pytest.fixture(scope="module")
+def prod_compile_incremental(workdir: Path) -> OfflineRun:
+    run = run_offline(["compile", "--target", "prod"], workdir=workdir / "compile", existing=True)
+    assert run.success, run.error + run.output[-3000:]
+    return run
+
+
+@pytest.fixture(scope="module")
+def ci_run(workdir: Path) -> OfflineRun:
+    run = run_offline(["run", "--target", "ci"], workdir=workdir / "ci")
+    assert run.success, run.error + run.output[-3000:]
+    return run
+
+
+def _clean(statement: str) -> str:
+    return " ".join(strip_comments(statement).split()).rstrip(";").strip()
+
+
+def test_every_statement_of_a_prod_run_and_seed_parses(prod_run: OfflineRun, prod_seed: OfflineRun) -> None:
+    assert len(prod_run.statements) > 50
+    for statement in prod_run.statements + prod_seed.statements:
+        check_snowflake_sql(statement)
+
+
+def test_every_node_compiles_to_snowflake_sql(prod_run: OfflineRun, prod_compile_incremental: OfflineRun) -> None:
+    compiled = prod_compile_incremental.compiled
+    kinds = {uid.split(".")[0] for uid in compiled}
+    assert {"model", "test", "snapshot", "analysis"} <= kinds
+    # as on a first build (full) and on later runs (incremental branches)
+    for code in [*prod_run.compiled.values(), *compiled.values()]:
+        check_snowflake_sql(code)
+    fct_jobs = compiled["model.dbt_fieldforce.fct_jobs"]
+    assert "analytics_marts.core.fct_jobs" in fct_jobs and "dateadd" in fct_jobs.lower()
+
+
+def test_platform_sql_parses_too() -> None:
+    for statement in platform_statements():
+        check_snowflake_sql(statement)
+
+
+def _grants(run: OfflineRun) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for statement in map(_clean, run.statements):
+        match = re.match(r"grant select on (\S+) to (\S+)$", statement)
+        if match:
+            found.setdefault(match.group(1), set()).add(match.group(2))
+    return found
+
+
+def test_grants_per_layer_in_prod(prod_run: OfflineRun, prod_seed: OfflineRun) -> None:
+    grants = _grants(prod_run) | _grants(prod_seed)
+    by_prefix = {
+        "analytics_staging.staging.": {"STAGING_READ_ROLE"},
+        "analytics_staging.seeds.": {"STAGING_READ_ROLE"},
+        "analytics_intermediate.intermediate.": {"INTERMEDIATE_READ_ROLE"},
+        "analytics_marts.core.": {"MARTS_READ_ROLE"},
+        "analytics_marts.finance.": {"MARTS_READ_ROLE"},
+        "analytics_marts.operations.": {"MARTS_READ_ROLE"},
+        "analytics_marts.executive.": {"MARTS_READ_ROLE"},
+        "analytics_marts.audit.": {"GOVERNANCE_READ_ROLE"},
+        "analytics_marts.security.": {"GOVERNANCE_READ_ROLE"},
+    }
+    for relation, roles in grants.items():
+        prefix = next(p for p in by_prefix if relation.startswith(p))
+        assert roles == by_prefix[prefix], relation
+    created = {m.group(1) for s in map(_clean, prod_run.statements)
+               if (m := re.match(r"create or replace (?:transient |secure )*(?:table|view) (\S+)", s))}
+    assert created and created <= set(grants), created - set(grants)
+    assert "analytics_marts.core.v_fct_jobs_rls" in grants
+    assert not [r for r in grants if r.startswith("analytics_raw.")]
+
+
+def test_no_grants_outside_prod(ci_run: OfflineRun) -> None:
+    assert _grants(ci_run) == {}
+    assert any(s.startswith("create or replace") for s in map(_clean, ci_run.statements))
+
+
+def _pii_columns(run: OfflineRun) -> set[tuple[str, str, str]]:
+    manifest = json.loads((Path(run.compiled_manifest)).read_text(encoding="utf-8"))
+    found = set()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["fqn"][1] != "marts":
+            continue
+        for column in node["columns"].values():
+            pii = (column.get("config") or {}).get("meta", {}).get("pii") or column.get("meta", {}).get("pii")
+            if pii:
+                found.add((node["relation_name"], column["name"], pii))
+    return found
+
+
+def test_masking_policy_on_every_pii_tagged_mart_column(prod_run: OfflineRun, ci_run: OfflineRun) -> None:
+    policies = {"email": "ANALYTICS_MARTS.SECURITY.EMAIL_MASK", "phone": "ANALYTICS_MARTS.SECURITY.PHONE_MASK"}
+    tagged = _pii_columns(prod_run)
+    assert {(rel.split(".")[-1], col) for rel, col, _ in tagged} >= {
+        ("dim_customers", "customer_email"), ("dim_customers", "customer_phone"), ("dim_technicians", "technician_email")}
+    applied = {m.groups() for s in map(_clean, prod_run.statements)
+               if (m := re.match(r"alter table (\S+) modify column (\w+) set masking policy (\S+) force$", s))}
+    assert applied == {(rel, col, policies[pii]) for rel, col, pii in tagged}
+    # the policies are platform objects, created before any dbt run
+    created = {s.split()[6] for s in platform_statements() if s.startswith("create masking policy")}
+    assert {policy for _, _, policy in applied} <= created
+    # CI builds mask too (its tables hold the same people), but grant nothing
+    assert any("set masking policy" in s for s in ci_run.statements)
+
+
+def test_masking_and_audit_are_off_on_the_emulator_switch(workdir: Path) -> None:
+    run = run_offline(["run", "--target", "ci", "--vars", "{snowflake_governance: false}", "-s", "dim_customers",
+                       "v_data_access_log"], workdir=workdir / "no_governance")
+    assert run.success, run.error
+    assert not [s for s in run.statements if "masking policy" in s or "account_usage" in s]
+
+
+def test_clustering_as_in_the_sdd_and_permanent_marts(prod_run: OfflineRun) -> None:
+    clustered = {m.group(1): m.group(2) for s in map(_clean, prod_run.statements)
+                 if (m := re.match(r"alter table (\S+) cluster by \((.*)\)$", s))}
+    assert clustered == {
+        "analytics_marts.core.fct_jobs": "job_completed_date, customer_id",
+        "analytics_marts.finance.fct_revenue": "revenue_date, service_type_id",
+        "analytics_marts.core.dim_customers": "customer_id",
+        "analytics_intermediate.intermediate.int_technician_daily_routes": "route_date, technician_id",
+    }
+    creates = [s for s in map(_clean, prod_run.statements) if s.startswith("create or replace")]
+    marts_tables = [s for s in creates if " analytics_marts." in s and " view " not in s]
+    assert marts_tables and not [s for s in marts_tables if "transient" in s.split(" as ")[0]]
+
+
+def test_secure_views_filter_by_current_user(prod_run: OfflineRun) -> None:
+    views = {m.group(1): s for s in map(_clean, prod_run.statements)
+             if (m := re.match(r"create or replace secure view (\S+)", s))}
+    assert set(views) >= {"analytics_marts.core.v_fct_jobs_rls", "analytics_marts.finance.v_fct_revenue_rls"}
+    for sql in views.values():
+        assert "upper(user_access.user_name) = upper(current_user())" in sql
+        assert "analytics_marts.security.user_region_access" in sql
+
+
+def test_audit_view_compiles_for_snowflake_only(prod_run: OfflineRun) -> None:
+    audit = [s for s in map(_clean, prod_run.statements) if "analytics_marts.audit.v_data_access_log" in s]
+    assert audit and "snowflake.account_usage.access_history" in audit[0]
+    check_snowflake_sql(audit[0])

@@ -1,0 +1,198 @@
+"""The Snowflake platform objects (macros/snowflake/platform.sql), checked offline: the SDD's
+settings, idempotent statements in a working order, sqlglot's Snowflake parser, least privilege."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tools.cli import main
+from tools.paths import PROJECT_ROOT
+from tools.snowflake_offline import DUMMY_ENV
+from tools.snowflake_platform import is_idempotent, platform_spec, platform_statements, render_sql
+from tools.tests.snowflake_sql import check_snowflake_sql
+
+
+@pytest.fixture(scope="module")
+def statements() -> list[str]:
+    return platform_statements()
+
+
+def test_every_statement_parses_as_snowflake_sql(statements: list[str]) -> None:
+    for statement in statements:
+        check_snowflake_sql(statement)
+
+
+def test_every_statement_is_idempotent(statements: list[str]) -> None:
+    assert [s for s in statements if not is_idempotent(s)] == []
+    # nothing that drops or replaces: a re-run never loses an object or its grants
+    assert [s for s in statements if re.search(r"\b(drop|or replace|revoke)\b", s, re.I)] == []
+    # every CREATE is followed by the ALTER that enforces the same settings on an existing object
+    for statement in statements:
+        created = re.match(r"create (warehouse|user|masking policy|resource monitor) if not exists (\S+)", statement)
+        if created:
+            kind, name = created.groups()
+            assert any(s.startswith(f"alter {kind} {name} set ") for s in statements), statement
+
+
+def test_sdd_warehouses_monitors_and_timeouts(statements: list[str]) -> None:
+    spec = platform_spec()
+    warehouses = {w["name"]: w for w in spec["warehouses"]}
+    # SDD, Compute Warehouse Strategy
+    expected = {
+        "INGEST_WH": ("X-SMALL", 60, 1, 1, None),
+        "TRANSFORM_WH": ("SMALL", 120, 1, 2, "ECONOMY"),
+        "BI_WH": ("MEDIUM", 300, 1, 4, "STANDARD"),
+        "ADHOC_WH": ("SMALL", 60, 1, 2, None),
+    }
+    for name, (size, suspend, low, high, policy) in expected.items():
+        wh = warehouses[name]
+        assert (wh["size"], wh["auto_suspend"], wh["min_clusters"], wh["max_clusters"], wh.get("scaling_policy")) \
+            == (size, suspend, low, high, policy)
+        create = next(s for s in statements if s.startswith(f"create warehouse if not exists {name} "))
+        assert "auto_resume = true" in create and "initially_suspended = true" in create
+    assert warehouses["ADHOC_WH"]["statement_timeout"] == 900
+    assert "alter warehouse ADHOC_WH set resource_monitor = ADHOC_LIMIT" in statements
+    # SDD, Cost Controls
+    assert ("alter account set statement_timeout_in_seconds = 3600 statement_queued_timeout_in_seconds = 600"
+            in statements)
+    monthly = next(s for s in statements if s.startswith("create resource monitor if not exists MONTHLY_BUDGET"))
+    assert "credit_quota = 400 frequency = MONTHLY" in monthly
+    assert re.findall(r"on (\d+) percent do (\w+)", monthly) == [
+        ("50", "notify"), ("75", "notify"), ("90", "notify"), ("100", "suspend")]
+    adhoc = next(s for s in statements if s.startswith("create resource monitor if not exists ADHOC_LIMIT"))
+    assert "credit_quota = 50 frequency = WEEKLY" in adhoc
+    assert re.findall(r"on (\d+) percent do (\w+)", adhoc) == [("80", "notify"), ("100", "suspend")]
+    assert "alter account set resource_monitor = MONTHLY_BUDGET" in statements
+
+
+def test_sdd_databases_and_schemas(statements: list[str]) -> None:
+    created = {s.split()[-1] for s in statements if s.startswith("create schema if not exists ")}
+    for schema in ("FIVETRAN_POSTGRES", "FIVETRAN_SALESFORCE", "FIVETRAN_QUICKBOOKS", "FIVETRAN_SERVICETITAN",
+                   "FIVETRAN_TELEMATICS", "FIVETRAN_SHEETS"):
+        assert f"ANALYTICS_RAW.{schema}" in created
+    for schema in ("CORE", "FINANCE", "OPERATIONS", "EXECUTIVE", "SECURITY", "AUDIT"):
+        assert f"ANALYTICS_MARTS.{schema}" in created
+    databases = {s.split()[5] for s in statements if s.startswith("create database if not exists ")}
+    assert databases == {"ANALYTICS_RAW", "ANALYTICS_STAGING", "ANALYTICS_INTERMEDIATE", "ANALYTICS_MARTS",
+                         "ANALYTICS_DEV", "ANALYTICS_STAGING_ENV"}
+
+
+def test_objects_exist_before_they_are_used_and_each_section_runs_as_its_admin_role(statements: list[str]) -> None:
+    created: set[str] = set()
+    role = None
+    for statement in statements:
+        used = re.match(r"use role (\w+)", statement)
+        if used:
+            role = used.group(1)
+            continue
+        made = re.match(r"create (?:warehouse|database|schema|role|user|masking policy|resource monitor) "
+                        r"if not exists (\S+)", statement)
+        if made:
+            created.add(made.group(1).upper())
+            kind = statement.split()[1]
+            expected_role = {"role": "useradmin", "user": "useradmin", "resource": "accountadmin"}.get(kind, "sysadmin")
+            assert role == expected_role, statement
+            continue
+        if statement.startswith("grant "):
+            assert role in ("securityadmin", "accountadmin"), statement
+        # every object a grant or alter names was created above it (SNOWFLAKE's own objects aside)
+        for name in re.findall(r"\b(?:warehouse|database|schema|role|user|policy|monitor)\s+([A-Z][\w.]*)",
+                               statement):
+            if name.startswith("SNOWFLAKE") or name in {"SYSADMIN"}:
+                continue
+            assert name.upper() in created, f"{name} used before it is created: {statement}"
+        for name in re.findall(r"resource_monitor = (\w+)", statement):
+            assert name in created, statement
+
+
+def _reads(statements: list[str]) -> dict[str, set[str]]:
+    """Schema-level SELECT each role holds, directly or through the roles granted to it."""
+    direct: dict[str, set[str]] = {}
+    parents: dict[str, set[str]] = {}
+    for statement in statements:
+        grant = re.match(r"grant select on future tables in schema (\S+) to role (\S+)", statement)
+        if grant:
+            direct.setdefault(grant.group(2), set()).add(grant.group(1))
+        inherit = re.match(r"grant role (\S+) to role (\S+)", statement)
+        if inherit:
+            parents.setdefault(inherit.group(2), set()).add(inherit.group(1))
+
+    def effective(role: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        found = set(direct.get(role, set()))
+        for granted in parents.get(role, set()) - seen:
+            found |= effective(granted, seen | {role})
+        return found
+
+    return {role: effective(role) for role in {*direct, *parents}}
+
+
+def test_least_privilege_matrix(statements: list[str]) -> None:
+    reads = _reads(statements)
+    layers = {role: {schema.split(".")[0] for schema in schemas} for role, schemas in reads.items()}
+    # SDD, Least Privilege Matrix
+    assert layers["SIGMA_BI_ROLE"] == {"ANALYTICS_MARTS"}
+    assert layers["ANALYST_ROLE"] == {"ANALYTICS_INTERMEDIATE", "ANALYTICS_MARTS"}
+    assert "ANALYTICS_RAW" in layers["DBT_PROD_ROLE"] and "ANALYTICS_RAW" in layers["DBT_DEV_ROLE"]
+    # nothing outside the dbt roles (and SYSADMIN above them) reads raw
+    raw_readers = {role for role, dbs in layers.items() if "ANALYTICS_RAW" in dbs}
+    assert raw_readers == {"RAW_READ_ROLE", "DBT_PROD_ROLE", "DBT_CI_ROLE", "DBT_DEV_ROLE", "sysadmin"}
+    # BI and analysts do not read the RLS mapping, the audit log or the unmasked snapshots
+    for role in ("SIGMA_BI_ROLE", "ANALYST_ROLE"):
+        assert not reads[role] & {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT", "ANALYTICS_MARTS.SNAPSHOTS"}
+    assert {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT"} <= reads["ADMIN_ROLE"]
+    # future grants for every schema a role reads, as the SDD's Sigma role configuration does
+    for statement in statements:
+        current = re.match(r"grant select on all (tables|views) in schema (\S+) to role (\S+)", statement)
+        if current:
+            kind, schema, role = current.groups()
+            assert f"grant select on future {kind} in schema {schema} to role {role}" in statements
+    # warehouses as in the matrix
+    usage = dict(re.match(r"grant usage on warehouse (\S+) to role (\S+)", s).groups()[::-1]  # type: ignore[union-attr]
+                 for s in statements if s.startswith("grant usage on warehouse "))
+    assert usage["FIVETRAN_INGEST_ROLE"] == "INGEST_WH" and usage["DBT_PROD_ROLE"] == "TRANSFORM_WH"
+    assert usage["SIGMA_BI_ROLE"] == "BI_WH" and usage["ANALYST_ROLE"] == "ADHOC_WH"
+    assert usage["DBT_DEV_ROLE"] == "DEV_WH"
+
+
+def test_service_users_have_no_password(statements: list[str]) -> None:
+    users = [s for s in statements if s.startswith("create user ")]
+    assert {s.split()[5] for s in users} == {"FIVETRAN_USER", "DBT_PROD_USER", "DBT_CI_USER", "SIGMA_SERVICE_USER"}
+    assert all("type = service" in s for s in users)
+    assert not [s for s in statements if re.search(r"password|rsa_public_key", s, re.I)]
+
+
+def test_masking_policies_match_the_sdd(statements: list[str]) -> None:
+    email = next(s for s in statements if s.startswith("create masking policy if not exists ANALYTICS_MARTS.SECURITY.EMAIL_MASK"))
+    assert "current_role() in ('ADMIN_ROLE', 'ANALYST_ROLE') then val" in email
+    assert "regexp_replace(val, '.+@', '***@')" in email
+    phone = next(s for s in statements if s.startswith("create masking policy if not exists ANALYTICS_MARTS.SECURITY.PHONE_MASK"))
+    assert "current_role() in ('ADMIN_ROLE') then val" in phone and "right(val, 4)" in phone
+
+
+def test_cli_prints_the_statements_in_order(statements: list[str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["platform-sql"])
+    assert result.exit_code == 0, result.output
+    assert result.output == render_sql(statements)
+    out = tmp_path / "platform.sql"
+    assert CliRunner().invoke(main, ["platform-sql", "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8") == result.output
+
+
+@pytest.mark.e2e
+def test_dbt_run_operation_dry_run_prints_the_same_statements(statements: list[str], tmp_path: Path) -> None:
+    """`dbt run-operation platform_setup` (dry run) needs no account: dbt opens its connection lazily."""
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {**os.environ, **DUMMY_ENV}
+    result = subprocess.run(
+        [str(dbt), "--quiet", "run-operation", "platform_setup", "--target", "prod",
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == render_sql(statements)
