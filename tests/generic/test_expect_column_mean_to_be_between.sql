@@ -11,7 +11,7 @@ grouped as (
 
     select
         {% if group_by %}{{ group_by | join(', ') }},{% endif %}
-        avg(cast({{ column_name }} as {{ dbt.type_float() }})) as column_mean
+        avg(cast({{ column_name }} as double precision)) as column_mean
     from {{ model }}
     {% if group_by %}group by {{ group_by | join(', ') }}{% endif %}
 

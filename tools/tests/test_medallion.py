@@ -158,3 +158,22 @@ def test_source_freshness_passes_on_fresh_data(warehouse: Warehouse) -> None:
     result = warehouse.dbt("source", "freshness", check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "ERROR STALE" not in result.stdout and "WARN" not in result.stdout.replace("WARNING", "")
+
+
+def test_every_model_and_column_is_described(built: Warehouse) -> None:
+    import json
+
+    built.dbt("docs", "generate")
+    manifest = json.loads((built.root / "target" / "manifest.json").read_text())
+    catalog = json.loads((built.root / "target" / "catalog.json").read_text())
+    undocumented = []
+    for unique_id, node in catalog["nodes"].items():
+        if not unique_id.startswith("model."):
+            continue
+        described = manifest["nodes"][unique_id]
+        if not described.get("description"):
+            undocumented.append(unique_id)
+        documented = {name.lower(): col.get("description") for name, col in described["columns"].items()}
+        undocumented += [f"{unique_id}.{column}" for column in (c.lower() for c in node["columns"])
+                         if not documented.get(column)]
+    assert undocumented == []
