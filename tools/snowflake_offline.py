@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tools.errors import ToolError
 from tools.paths import PROJECT_ROOT
 
@@ -152,9 +154,28 @@ def _main(argv: list[str]) -> int:
     return 0 if result.success else 1
 
 
+def _require_snowflake_target(dbt_args: list[str], project_dir: Path) -> None:
+    """The recorder only replaces Snowflake's connection: any other target would really run."""
+    target = None
+    for i, arg in enumerate(dbt_args):
+        if arg in ("--target", "-t") and i + 1 < len(dbt_args):
+            target = dbt_args[i + 1]
+        elif arg.startswith("--target="):
+            target = arg.split("=", 1)[1]
+    if target is None:
+        raise ToolError("name the Snowflake target explicitly: --target prod, ci or dev")
+    profiles = yaml.safe_load((project_dir / "profiles.yml").read_text(encoding="utf-8")) or {}
+    outputs = next(iter(profiles.values()), {}).get("outputs", {}) if isinstance(profiles, dict) else {}
+    kind = (outputs.get(target) or {}).get("type")
+    if kind != "snowflake":
+        raise ToolError(f"target {target!r} is {kind or 'not in profiles.yml'}, not snowflake: nothing to dry-run")
+
+
 def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False,
                 project_dir: Path = PROJECT_ROOT) -> OfflineRun:
     """Run `dbt <dbt_args>` in a child process with the recorder; artifacts go under workdir."""
+    _require_snowflake_target(dbt_args, project_dir)
+    workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "statements.json"
     target_path = workdir / "target"
