@@ -176,3 +176,13 @@ def test_audit_view_compiles_for_snowflake_only(prod_run: OfflineRun) -> None:
     audit = [s for s in map(_clean, prod_run.statements) if "analytics_marts.audit.v_data_access_log" in s]
     assert audit and "snowflake.account_usage.access_history" in audit[0]
     check_snowflake_sql(audit[0])
+
+
+def test_snapshots_are_permanent_tables(prod_compile_incremental: OfflineRun) -> None:
+    """dbt-snowflake makes tables transient unless told otherwise; history cannot be rebuilt.
+    (The snapshot DDL itself needs column types from a warehouse, so only the config is checked.)"""
+    manifest = json.loads(Path(prod_compile_incremental.compiled_manifest).read_text(encoding="utf-8"))
+    snapshots = [n for n in manifest["nodes"].values() if n["resource_type"] == "snapshot"]
+    assert snapshots and all(n["config"].get("transient") is False for n in snapshots)
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]
+    assert all(n["config"].get("transient") is False for n in marts)
