@@ -43,3 +43,22 @@ docs: setup
 
 clean:
 	rm -rf target logs .warehouse
+
+# --- CI (docs/ci.md) -------------------------------------------------------------------------
+#   make prod-state [STATE=prod-manifest]   build "prod" (the local target), keep its manifest
+#   make slim-ci [STATE=..] [TARGET=..]     lint, compile, build state:modified+ --defer, docs
+#   make emulator-ci                        the project on the Snowflake emulator, vs DuckDB
+STATE ?= prod-manifest
+TARGET ?= local_ci
+
+.PHONY: prod-state slim-ci emulator-ci
+
+prod-state: setup
+	$(BIN)/dbt build --target local
+	mkdir -p $(STATE) && cp target/manifest.json $(STATE)/manifest.json
+
+slim-ci: setup
+	STATE="$(STATE)" TARGET="$(TARGET)" scripts/slim_ci.sh all
+
+emulator-ci: setup
+	scripts/emulator_ci.sh

@@ -1,0 +1,163 @@
+"""Run fakesnow's server with the project's adjustments (`serve`), and start/stop it (`Emulator`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RAW_DATABASE = "ANALYTICS_RAW"
+# The connector retries a failing server for minutes; never wait on the emulator longer than this.
+READY_TIMEOUT_SECONDS = 30
+
+
+def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.1", stock: bool = False) -> None:
+    import uvicorn
+
+    import fakesnow.server
+    from fakesnow.instance import FakeSnow
+
+    from tools.emulator import patches
+
+    if not stock:
+        patches.apply()
+    db_path.mkdir(parents=True, exist_ok=True)
+    if raw_file is not None:
+        # The raw database is a copy of the DuckDB raw file taken whenever the server starts, so a
+        # `tools sync` batch reaches the emulator by a restart (as on Snowflake, only the loader
+        # writes raw; dbt reads it).
+        target = db_path / f"{RAW_DATABASE}.db"
+        target.with_name(target.name + ".wal").unlink(missing_ok=True)  # belongs to the old copy
+        shutil.copyfile(raw_file, target)
+    fs = FakeSnow(db_path=db_path)
+    fakesnow.server.shared_fs = fs
+    # Attach every database file in db_path (raw, and what earlier runs built) before any session
+    # names it: a session attaches only the database it logs in to.
+    for file in sorted(db_path.glob("*.db")):
+        fs.connect(file.stem)
+    config = uvicorn.Config(fakesnow.server.app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.Server(config).run()  # returns on SIGTERM / SIGINT
+    finally:
+        # Write everything to the database files, so they can be read once the server is gone.
+        con = fs.duck_conn
+        for (name,) in con.execute("select database_name from duckdb_databases() "
+                                   "where not internal and path is not null").fetchall():
+            con.execute(f'checkpoint "{name}"')
+        con.close()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Emulator:
+    """The emulator as a child process on a free loopback port: start(), env for dbt, stop()."""
+
+    db_path: Path
+    raw_file: Path | None = None
+    port: int = 0
+    host: str = "127.0.0.1"
+    log_file: Path | None = None
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> Emulator:
+        if self.process is not None:
+            raise RuntimeError("the emulator is already running")
+        self.port = self.port or free_port(self.host)
+        log = open(self.log_file or self.db_path.parent / "emulator.log", "ab")  # noqa: SIM115
+        cmd = [sys.executable, "-m", "tools.emulator", "serve", "--port", str(self.port), "--host", self.host,
+               "--db-path", str(self.db_path)]
+        if self.raw_file is not None:
+            cmd += ["--raw-file", str(self.raw_file)]
+        # From this package's checkout, whatever the caller's working directory (a project copy).
+        package_root = Path(__file__).resolve().parents[2]
+        self.process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=package_root)
+        log.close()
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the emulator exited with {self.process.returncode}; see {log.name}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the emulator did not listen on {self.host}:{self.port} in {READY_TIMEOUT_SECONDS}s")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def restart(self) -> Emulator:
+        self.stop()
+        return self.start()
+
+    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ if base is None else base)
+        env["FAKESNOW_PORT"] = str(self.port)
+        env["DBT_TARGET"] = "emulator"
+        return env
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.emulator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the emulator in the foreground")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--db-path", type=Path, required=True, help="directory of the emulator's database files")
+    s.add_argument("--raw-file", type=Path, help="the raw DuckDB file to load as ANALYTICS_RAW")
+    s.add_argument("--stock", action="store_true", help="no adjustments: stock fakesnow, to see what fails")
+    s.add_argument("--log-level", default="WARNING")
+    b = sub.add_parser("build", help="the emulator CI run: build, sync, build again, compare with DuckDB")
+    b.add_argument("--workdir", type=Path, required=True, help="where raw data, databases and logs go")
+    b.add_argument("--project-dir", type=Path, default=None)
+    b.add_argument("--scale", type=float, default=0.002)
+    b.add_argument("--seed", type=int, default=3)
+    b.add_argument("--syncs", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        logging.basicConfig(level=args.log_level)
+        serve(args.port, args.db_path, args.raw_file, args.host, args.stock)
+        return 0
+    from tools.emulator.pipeline import EmulatorRun, StepFailed
+    from tools.paths import PROJECT_ROOT
+
+    run = EmulatorRun(args.workdir.resolve(), project_dir=(args.project_dir or PROJECT_ROOT).resolve(),
+                      scale=args.scale, seed=args.seed, syncs=args.syncs)
+    try:
+        diffs = run.run()
+    except StepFailed as exc:
+        print(f"[emulator-ci] FAILED: {exc}", file=sys.stderr)
+        return 1
+    unequal = [name for name, (a, b, _) in diffs.items() if a or b]
+    if unequal:
+        print(f"[emulator-ci] the emulator and DuckDB differ in: {', '.join(unequal)}", file=sys.stderr)
+        return 1
+    print(f"[emulator-ci] {len(diffs)} tables equal on the emulator and DuckDB")
+    return 0
