@@ -197,3 +197,10 @@ def test_a_rerun_over_existing_relations_parses(workdir: Path) -> None:
     for statement in run.statements:
         check_snowflake_sql(statement)
     assert any("set masking policy" in s for s in run.statements)
+
+
+def test_dev_builds_no_audit_view(workdir: Path) -> None:
+    """Developers' role has no access to account usage: the audit view is prod and CI only."""
+    run = run_offline(["run", "--target", "dev", "-s", "marts.audit"], workdir=workdir / "dev")
+    assert run.success, run.error
+    assert not [s for s in run.statements if "account_usage" in s]
