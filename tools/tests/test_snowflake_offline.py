@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from tools.cli import main
 from tools.snowflake_offline import OfflineRun, run_offline
 from tools.snowflake_platform import platform_statements
 from tools.tests.snowflake_sql import check_snowflake_sql, strip_comments
@@ -204,3 +206,14 @@ def test_dev_builds_no_audit_view(workdir: Path) -> None:
     run = run_offline(["run", "--target", "dev", "-s", "marts.audit"], workdir=workdir / "dev")
     assert run.success, run.error
     assert not [s for s in run.statements if "account_usage" in s]
+
+
+def test_cli_dry_run_prints_statements_and_refuses_other_targets(workdir: Path) -> None:
+    result = CliRunner().invoke(main, ["snowflake-dry-run", "run", "--target", "prod", "-s", "dim_customers",
+                                       "--workdir", str(workdir / "cli")])
+    assert result.exit_code == 0, result.output
+    assert "set masking policy ANALYTICS_MARTS.SECURITY.PHONE_MASK force" in result.output
+    assert "grant select on analytics_marts.core.dim_customers to MARTS_READ_ROLE" in result.output
+    for args in (["run"], ["run", "--target", "local"]):
+        refused = CliRunner().invoke(main, ["snowflake-dry-run", *args, "--workdir", str(workdir / "cli")])
+        assert refused.exit_code == 1 and "target" in refused.output
