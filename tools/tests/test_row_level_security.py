@@ -1,5 +1,6 @@
-"""Row-level security on the local target: the secure views v_fct_jobs_rls and v_fct_revenue_rls
-show each mapped user exactly their regions' rows, an admin every row, an unmapped user none.
+"""Row-level security on the local target: the secure views v_fct_jobs_rls, v_fct_revenue_rls,
+v_rpt_operations_daily_rls and v_fct_technician_performance_rls show each mapped user exactly
+their regions' rows, an admin every row, an unmapped user none.
 
 On DuckDB the current user is the session variable `rls_current_user` (on Snowflake it is
 current_user(); macros/snowflake/row_level_security.sql), so one build serves every user."""
@@ -19,6 +20,14 @@ from tools.tests.conftest import Warehouse
 pytestmark = pytest.mark.e2e
 
 SEED = PROJECT_ROOT / "seeds" / "seed_user_region_access.csv"
+# The secure views over marts with a region_id of their own: (view, base table, key).
+REGIONAL_VIEWS = {
+    "revenue": ("main_finance.v_fct_revenue_rls", "main_finance.fct_revenue", "revenue_id"),
+    "operations": ("main_operations.v_rpt_operations_daily_rls", "main_operations.rpt_operations_daily",
+                   "operations_day_id"),
+    "performance": ("main_operations.v_fct_technician_performance_rls",
+                    "main_operations.fct_technician_performance", "technician_day_id"),
+}
 
 
 def _mapping() -> dict[str, tuple[set[int], bool]]:
@@ -55,10 +64,13 @@ def expected(built: Warehouse) -> dict[str, dict[int, set]]:
             "select jobs.job_id, customers.region_id from main_core.fct_jobs as jobs "
             "inner join main_core.dim_customers as customers on jobs.customer_id = customers.customer_id"):
         jobs[region_id].add(job_id)
-    revenue: dict[int, set] = defaultdict(set)
-    for revenue_id, region_id in built.query("select revenue_id, region_id from main_finance.fct_revenue"):
-        revenue[region_id].add(revenue_id)
-    return {"jobs": dict(jobs), "revenue": dict(revenue)}
+    by_region: dict[str, dict[int, set]] = {"jobs": dict(jobs)}
+    for name, (_, base, key) in REGIONAL_VIEWS.items():
+        rows: dict[int, set] = defaultdict(set)
+        for row_id, region_id in built.query(f"select {key}, region_id from {base}"):
+            rows[region_id].add(row_id)
+        by_region[name] = dict(rows)
+    return by_region
 
 
 def test_the_mapping_covers_read_and_admin_users() -> None:
@@ -73,12 +85,13 @@ def test_each_mapped_user_sees_exactly_their_regions(built: Warehouse, expected:
     all_regions = {r for (r,) in built.query("select region_id from main_seeds.seed_regions")}
     visible = all_regions if admin else regions
     want_jobs = sorted(j for r in visible for j in expected["jobs"].get(r, set()))
-    want_revenue = sorted(i for r in visible for i in expected["revenue"].get(r, set()))
     assert want_jobs, f"fixture data has no jobs in {sorted(visible)}"
     got_jobs = _ids(_as_user(built, user, "select job_id from main_core.v_fct_jobs_rls"))
-    got_revenue = _ids(_as_user(built, user, "select revenue_id from main_finance.v_fct_revenue_rls"))
     assert got_jobs == want_jobs  # no other region's job, none missing, none twice
-    assert got_revenue == want_revenue
+    for name, (view, _, key) in REGIONAL_VIEWS.items():
+        want = sorted(i for r in visible for i in expected[name].get(r, set()))
+        assert want, f"fixture data has no {name} rows in {sorted(visible)}"
+        assert _ids(_as_user(built, user, f"select {key} from {view}")) == want, view
     # user names compare without case, as Snowflake's unquoted user names do
     assert _ids(_as_user(built, user.lower(), "select job_id from main_core.v_fct_jobs_rls")) == want_jobs
 
@@ -92,7 +105,8 @@ def test_admin_sees_every_row(built: Warehouse) -> None:
 @pytest.mark.parametrize("user", ["NOBODY_MAPPED", "", None])
 def test_an_unmapped_user_sees_nothing(built: Warehouse, user: str | None) -> None:
     assert _as_user(built, user, "select count(*) from main_core.v_fct_jobs_rls") == [(0,)]
-    assert _as_user(built, user, "select count(*) from main_finance.v_fct_revenue_rls") == [(0,)]
+    for view, _, _ in REGIONAL_VIEWS.values():
+        assert _as_user(built, user, f"select count(*) from {view}") == [(0,)], view
 
 
 def test_rls_view_columns_are_fct_jobs_columns(built: Warehouse) -> None:

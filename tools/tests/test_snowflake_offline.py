@@ -168,7 +168,9 @@ def test_clustering_as_in_the_sdd_and_permanent_marts(prod_run: OfflineRun) -> N
 def test_secure_views_filter_by_current_user(prod_run: OfflineRun) -> None:
     views = {m.group(1): s for s in map(_clean, prod_run.statements)
              if (m := re.match(r"create or replace secure view (\S+)", s))}
-    assert set(views) >= {"analytics_marts.core.v_fct_jobs_rls", "analytics_marts.finance.v_fct_revenue_rls"}
+    assert set(views) == {"analytics_marts.core.v_fct_jobs_rls", "analytics_marts.finance.v_fct_revenue_rls",
+                          "analytics_marts.operations.v_rpt_operations_daily_rls",
+                          "analytics_marts.operations.v_fct_technician_performance_rls"}
     for sql in views.values():
         assert "upper(user_access.user_name) = upper(current_user())" in sql
         assert "analytics_marts.security.user_region_access" in sql

@@ -1,0 +1,31 @@
+{{
+    config(
+        materialized='view',
+        secure=true,
+    )
+}}
+
+{#
+    rpt_operations_daily, the office managers' morning report (the operations dashboard), as the querying user may see it: the rows of the regions
+    seed_user_region_access grants them (every region for 'admin', none without a mapping).
+    See v_fct_jobs_rls.
+#}
+
+with
+
+source_rows as (
+
+    select * from {{ ref('rpt_operations_daily') }}
+
+),
+
+visible_regions as (
+
+    {{ rls_visible_regions() }}
+
+)
+
+select source_rows.*
+from source_rows
+inner join visible_regions
+    on source_rows.region_id = visible_regions.region_id
