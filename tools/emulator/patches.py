@@ -232,6 +232,11 @@ NO_OP_STATEMENTS = [
     r"\s*alter\s+(table|view)\s+\S+\s+(add|drop)\s+row\s+access\s+policy",
     r"\s*alter\s+(masking|row\s+access)\s+policy\s",
     r"\s*drop\s+(masking|row\s+access)\s+policy\s",
+    # 10. (below)
+    r"\s*use\s+(role|secondary\s+roles|warehouse)\s",
+    r"\s*create\s+(or\s+replace\s+)?(warehouse|role|database\s+role|resource\s+monitor|user)\s",
+    r"\s*alter\s+(warehouse|role|database\s+role|resource\s+monitor|user|account)\s",
+    r"\s*drop\s+(warehouse|role|database\s+role|resource\s+monitor|user)\s",
 ]
 
 SHOW_GRANTS_RESULT = (
@@ -265,6 +270,17 @@ def show_grants(expression: Expr, cursor: Any) -> Expr:
 # policies succeed without effect (the NO_OP_STATEMENTS above, through fakesnow's nop_regexes).
 # Safe: policies change what a role sees, never what a model computes; the emulator compares
 # data as the dbt role (which sees everything) would. Masking is verified elsewhere (docs/snowflake.md).
+# ------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
+# 10. Account-level objects: warehouses, resource monitors, roles, users, account parameters.
+#
+# Fails on stock: the platform setup (`dbt run-operation platform_setup --args '{dry_run: false}'`,
+# macros/snowflake/platform.sql) begins `use role sysadmin; create warehouse if not exists
+# INGEST_WH ...`: "syntax error at or near WAREHOUSE"; then resource monitors, roles and users.
+#
+# Adjustment: these succeed without effect (NO_OP_STATEMENTS). CREATE DATABASE and CREATE SCHEMA
+# in the same setup run for real. Safe: DuckDB has no compute, credits, roles or users to
+# configure; what dbt builds afterwards does not depend on them on the emulator.
 # ------------------------------------------------------------------------------------------------
 def _install_no_op_statements() -> None:
     from fakesnow.instance import FakeSnow
@@ -346,6 +362,40 @@ def _install_views_in_information_schema() -> None:
     from fakesnow import info_schema
 
     info_schema.SQL_CREATE_INFORMATION_SCHEMA_TABLES_VIEW = Template(INFORMATION_SCHEMA_TABLES)
+
+
+# ------------------------------------------------------------------------------------------------
+# 9. SNOWFLAKE.ACCOUNT_USAGE exists (empty).
+#
+# Fails on stock: the audit view models/marts/audit/v_data_access_log.sql (built when governance is
+# on: `--vars '{snowflake_governance: true}'`) reads snowflake.account_usage.query_history and
+# access_history: "Catalog Error: ... schema SNOWFLAKE.ACCOUNT_USAGE does not exist". Every
+# Snowflake account has this shared database.
+#
+# Adjustment: when the server starts, the two views exist as empty tables with Snowflake's
+# columns (those the project reads and the usual others). Safe: an emulator runs no queries
+# worth auditing, so empty is the truthful content; the view's SQL is checked, not its rows.
+# ------------------------------------------------------------------------------------------------
+ACCOUNT_USAGE_TABLES = {
+    "QUERY_HISTORY": """query_id varchar, query_text varchar, database_name varchar, schema_name varchar,
+        query_type varchar, session_id number, user_name varchar, role_name varchar, warehouse_name varchar,
+        warehouse_size varchar, query_tag varchar, execution_status varchar, error_code varchar,
+        error_message varchar, start_time timestamp_ltz, end_time timestamp_ltz, total_elapsed_time number,
+        bytes_scanned number, rows_produced number, rows_inserted number, rows_updated number,
+        rows_deleted number, credits_used_cloud_services float""",
+    "ACCESS_HISTORY": """query_id varchar, query_start_time timestamp_ltz, user_name varchar,
+        direct_objects_accessed array, base_objects_accessed array, objects_modified array,
+        object_modified_by_ddl object, policies_referenced array, parent_query_id varchar,
+        root_query_id varchar""",
+}
+
+
+def create_account_usage(fake_snow: Any) -> None:
+    """Called by the server (tools/emulator/server.py) on its FakeSnow before serving."""
+    conn = fake_snow.connect("SNOWFLAKE", "ACCOUNT_USAGE")
+    cursor = conn.cursor()
+    for table, columns in ACCOUNT_USAGE_TABLES.items():
+        cursor.execute(f"create table if not exists SNOWFLAKE.ACCOUNT_USAGE.{table} ({columns})")
 
 
 def _install_rewrites() -> None:

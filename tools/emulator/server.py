@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.
 
     if not stock:
         patches.apply()
+    # sqlglot warns of every Snowflake-only statement it keeps as a command (GRANT, ...)
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
     db_path.mkdir(parents=True, exist_ok=True)
     if raw_file is not None:
         # The raw database is a copy of the DuckDB raw file taken whenever the server starts, so a
@@ -42,7 +45,17 @@ def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.
     # names it: a session attaches only the database it logs in to.
     for file in sorted(db_path.glob("*.db")):
         fs.connect(file.stem)
+    if not stock:
+        patches.create_account_usage(fs)
     config = uvicorn.Config(fakesnow.server.app, host=host, port=port, log_level="warning")
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    # uvicorn shuts down on SIGTERM/SIGINT, then raises the signal again for the handler it found:
+    # this one, so that the `finally` below runs instead of the process dying there.
+    signal.signal(signal.SIGTERM, leave)
+    signal.signal(signal.SIGINT, leave)
     try:
         uvicorn.Server(config).run()  # returns on SIGTERM / SIGINT
     finally:

@@ -97,7 +97,7 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     run = EmulatorRun(tmp_path, scale=E2E_SCALE, seed=E2E_SEED, syncs=1, log=lines.append)
     diffs = run.run()
     assert run.steps == [
-        "generate raw data", "dbt build (emulator, full)", "dbt build (DuckDB, full)", "tools sync (batch 1)",
+        "generate raw data", "platform setup (emulator)", "dbt build (emulator, full)", "dbt build (DuckDB, full)", "tools sync (batch 1)",
         "dbt build (emulator, incremental 1)", "dbt build (DuckDB, incremental 1)", "dbt docs generate (emulator)"]
     assert len(diffs) >= 15
     assert {name: d[:2] for name, d in diffs.items()} == {name: (0, 0) for name in diffs}, "\n".join(lines)
@@ -110,6 +110,10 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     kinds = {r["unique_id"].split(".")[0] for r in results}
     assert {"model", "seed", "snapshot", "test", "unit_test"} <= kinds
     assert {r["status"] for r in results} <= {"success", "pass", "no-op"}
+    # with governance on: the audit view over account usage, and the marts' masking post-hooks
+    assert "model.dbt_fieldforce.v_data_access_log" in {r["unique_id"] for r in results}
+    log = (tmp_path / "logs" / "dbt.log").read_text()
+    assert "set masking policy" in log and "create masking policy" in log
     # the catalog lists views (staging) as well as tables, as on Snowflake
     catalog = json.loads((tmp_path / "target_emulator" / "catalog.json").read_text())["nodes"]
     types = {node["metadata"]["name"].lower(): node["metadata"]["type"] for node in catalog.values()}
