@@ -121,7 +121,10 @@ class EmulatorRun:
         self.dbt("dbt build (DuckDB, full)", "local", "build")
         for batch in range(1, self.syncs + 1):
             as_of = (AS_OF + timedelta(days=batch)).isoformat()
-            self.tools(f"tools sync (batch {batch})", "sync", "--seed", str(100 + batch), "--as-of", as_of, "--quiet")
+            # the second batch also adds a column upstream (schema drift), as test_medallion.py does
+            extra = ["--add-column"] if batch == 2 else []
+            self.tools(f"tools sync (batch {batch})", "sync", "--seed", str(100 + batch), "--as-of", as_of,
+                       "--quiet", *extra)
             self.build_on_emulator(f"dbt build (emulator, incremental {batch})")
             self.dbt(f"dbt build (DuckDB, incremental {batch})", "local", "build")
         self.on_emulator("dbt docs generate (emulator)", "docs", "generate")
