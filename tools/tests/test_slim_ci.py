@@ -97,9 +97,8 @@ def slim_ci_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }
 
 
-pytestmark = pytest.mark.e2e
 
-
+@pytest.mark.e2e
 def test_only_the_changed_model_and_its_children_are_built(slim_ci_run: dict) -> None:
     results = slim_ci_run["run_results"]["results"]
     built_models = {r["unique_id"].split(".")[-1] for r in results if r["unique_id"].startswith("model.")}
@@ -115,6 +114,7 @@ def test_only_the_changed_model_and_its_children_are_built(slim_ci_run: dict) ->
     assert not any(r["unique_id"].startswith(("seed.", "snapshot.")) for r in results)
 
 
+@pytest.mark.e2e
 def test_unchanged_parents_are_read_from_prod(slim_ci_run: dict) -> None:
     compiled = slim_ci_run["compiled"].read_text()
     # the parent is production's relation (the `local` warehouse, attached as `analytics`) ...
@@ -133,6 +133,7 @@ def test_unchanged_parents_are_read_from_prod(slim_ci_run: dict) -> None:
     assert "ci_staging" not in schemas and "ci_seeds" not in schemas
 
 
+@pytest.mark.e2e
 def test_every_step_ran_and_docs_were_generated(slim_ci_run: dict) -> None:
     out = slim_ci_run["stdout"]
     for step in ("lint: 1 modified model(s)", "compile (target local_ci)", "build state:modified+",
