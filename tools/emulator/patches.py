@@ -457,10 +457,18 @@ def _request_response(endpoint: Any) -> Any:
     return request_response(endpoint)
 
 
+_applied = False
+
+
 def apply() -> None:
+    """Apply every adjustment to this process's fakesnow (once; a second call does nothing)."""
+    global _applied  # noqa: PLW0603
+    if _applied:
+        return
     installed = version("fakesnow")
     if installed != SUPPORTED_FAKESNOW:
         raise RuntimeError(f"tools.emulator adjusts fakesnow {SUPPORTED_FAKESNOW}; {installed} is installed")
+    _applied = True
     _install_error_responses()
     _install_rewrites()
     _install_metadata_outside_transactions()

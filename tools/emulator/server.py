@@ -39,6 +39,9 @@ def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.
         target = db_path / f"{RAW_DATABASE}.db"
         target.with_name(target.name + ".wal").unlink(missing_ok=True)  # belongs to the old copy
         shutil.copyfile(raw_file, target)
+        wal = raw_file.with_name(raw_file.name + ".wal")
+        if wal.exists():  # the loader's last writes, not yet checkpointed into the file
+            shutil.copyfile(wal, target.with_name(target.name + ".wal"))
     fs = FakeSnow(db_path=db_path)
     fakesnow.server.shared_fs = fs
     # Attach every database file in db_path (raw, and what earlier runs built) before any session
@@ -88,6 +91,7 @@ class Emulator:
         if self.process is not None:
             raise RuntimeError("the emulator is already running")
         self.port = self.port or free_port(self.host)
+        self.db_path.mkdir(parents=True, exist_ok=True)
         log = open(self.log_file or self.db_path.parent / "emulator.log", "ab")  # noqa: SIM115
         cmd = [sys.executable, "-m", "tools.emulator", "serve", "--port", str(self.port), "--host", self.host,
                "--db-path", str(self.db_path)]
