@@ -49,7 +49,7 @@ class Batch:
 
     @property
     def jitter_seconds(self) -> int:
-        return int(max(0, min(600, (self.as_of - self.previous).total_seconds() / 2 - 1)))
+        return int(max(0, min(600, (self.as_of - self.previous).total_seconds() / 2 - 2)))
 
     def per_day(self, daily: float) -> int:
         return max(1, round(daily * self.span_hours / 24))
@@ -58,8 +58,15 @@ class Batch:
         """A SQL predicate picking about `share` of the rows, the same rows for the same batch seed."""
         return f"u({self.seed}, {key}, '{salt}') < {share}"
 
-    def stamp(self, key: str) -> str:
-        return f"{self.as_of_sql} - secs(ui({self.seed}, hash({key}), 'jit', 0, {self.jitter_seconds}))"
+    def stamp(self, key: str, final: bool = False) -> str:
+        """The sync time a row lands with: a little before the batch's time, per key.
+
+        A key the batch both changes and deletes (a job that moved on, then was deleted) lands
+        twice; the deletion (`final`) is stamped one second later, so the latest version is
+        never a tie, as it never is in a real Fivetran destination.
+        """
+        offset = 0 if final else 1
+        return f"{self.as_of_sql} - secs({offset} + ui({self.seed}, hash({key}), 'jit', 0, {self.jitter_seconds}))"
 
 
 def latest_sql(table: str, key: str) -> str:
@@ -81,7 +88,7 @@ def landed_now(batch: Batch, select_sql: str, key: str) -> str:
 def soft_deleted(batch: Batch, table: str, key: str, where: str, flag: str = "_fivetran_deleted") -> str:
     """New versions of the live rows matching `where`, flagged deleted."""
     return f"""
-        select * replace (true as {flag}, cast({batch.stamp(key)} as timestamptz) as _fivetran_synced)
+        select * replace (true as {flag}, cast({batch.stamp(key, final=True)} as timestamptz) as _fivetran_synced)
         from ({latest_sql(table, key)}) as live
         where not coalesce({flag}, false) and ({where})
     """
