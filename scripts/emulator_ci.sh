@@ -6,7 +6,7 @@
 #
 #   scripts/emulator_ci.sh [WORKDIR]      (default: a new temporary directory)
 #
-# Environment: EMULATOR_SCALE (0.002), EMULATOR_SEED (3), EMULATOR_SYNCS (1),
+# Environment: EMULATOR_SCALE (0.002), EMULATOR_SEED (3), EMULATOR_SYNCS (3),
 #              EMULATOR_TIMEOUT seconds for the whole run (1800), PYTHON (.venv/bin/python).
 set -euo pipefail
 
@@ -19,4 +19,4 @@ echo "[emulator-ci] working in $workdir"
 cd "$here"
 exec timeout --kill-after=30 "${EMULATOR_TIMEOUT:-1800}" "$PYTHON" -m tools.emulator build \
     --workdir "$workdir" --scale "${EMULATOR_SCALE:-0.002}" --seed "${EMULATOR_SEED:-3}" \
-    --syncs "${EMULATOR_SYNCS:-1}"
+    --syncs "${EMULATOR_SYNCS:-3}"

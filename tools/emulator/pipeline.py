@@ -44,7 +44,7 @@ class EmulatorRun:
     project_dir: Path = PROJECT_ROOT
     scale: float = 0.002
     seed: int = 3
-    syncs: int = 1
+    syncs: int = 3
     log: Callable[[str], None] = print
     steps: list[str] = field(default_factory=list)
 
