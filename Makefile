@@ -11,10 +11,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup build raw dbt-build test lint pytest bench docs clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every transitive dependency to the versions the tests passed with.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 setup: $(STAMP)
