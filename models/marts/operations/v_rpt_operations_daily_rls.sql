@@ -6,8 +6,9 @@
 }}
 
 {#
-    rpt_operations_daily, the office managers' morning report (the operations dashboard), as the querying user may see it: the rows of the regions
-    seed_user_region_access grants them (every region for 'admin', none without a mapping).
+    rpt_operations_daily, the office managers' morning report (the operations dashboard), as the
+    querying user may see it: the rows of the regions seed_user_region_access grants them (every
+    region for 'admin', none without a mapping).
     See v_fct_jobs_rls.
 #}
 
