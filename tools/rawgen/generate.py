@@ -24,7 +24,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     spill = paths.warehouse_dir() / "tmp"
     spill.mkdir(parents=True, exist_ok=True)
-    con.execute(f"set memory_limit = '{os.environ.get('FIELDFORCE_DUCKDB_MEMORY', '8GB')}'")
+    con.execute(f"set memory_limit = '{os.environ.get('FIELDFORCE_DUCKDB_MEMORY', '6GB')}'")
     con.execute(f"set temp_directory = '{spill}'")
     con.execute("set preserve_insertion_order = false")
     con.execute("set TimeZone = 'UTC'")
