@@ -19,6 +19,7 @@ import re
 import sys
 from pathlib import Path
 from typing import Sequence
+from tools.hooks import run_hook
 
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _SETTING = re.compile(
@@ -84,10 +85,7 @@ def check_files(paths: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    problems = check_files(list(sys.argv[1:] if argv is None else argv))
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if problems else 0
+    return run_hook(check_files, argv)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from tools.check.yamlload import YamlFileError, load_yaml_file
+from tools.hooks import run_hook
 
 
 def check_files(paths: Sequence[str]) -> list[str]:
@@ -26,10 +27,7 @@ def check_files(paths: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    problems = check_files(list(sys.argv[1:] if argv is None else argv))
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if problems else 0
+    return run_hook(check_files, argv)
 
 
 if __name__ == "__main__":
