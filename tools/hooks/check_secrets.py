@@ -19,6 +19,7 @@ import re
 import sys
 from pathlib import Path
 from typing import Sequence
+
 from tools.hooks import run_hook
 
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")
