@@ -9,6 +9,19 @@ from pathlib import Path
 from tools.errors import ToolError
 
 
+def _probe_write(directory: Path, folder: Path) -> None:
+    """Create and remove a file in `directory`; ToolError naming `folder` if that fails.
+
+    A real probe file, not os.access: access checks say yes to root on read-only mounts.
+    """
+    try:
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".write-probe-", suffix=".tmp")
+    except OSError as exc:
+        raise ToolError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
 def check_writable_dir(folder: Path) -> None:
     """Raise ToolError unless `folder` (or, when it does not exist yet, its nearest existing parent)
     is a folder in which a file can be created. Creates nothing that outlives the call."""
@@ -19,19 +32,11 @@ def check_writable_dir(folder: Path) -> None:
         probe_in = probe_in.parent
     if not probe_in.is_dir():
         raise ToolError(f"cannot write to {folder}: {probe_in} is a file, not a folder")
-    try:
-        handle, probe = tempfile.mkstemp(dir=probe_in, prefix=".write-probe-", suffix=".tmp")
-    except OSError as exc:
-        raise ToolError(f"cannot write to {folder}: {exc.strerror or exc}") from None
-    os.close(handle)
-    os.unlink(probe)
+    _probe_write(probe_in, folder)
 
 
 def ensure_writable_dir(folder: Path) -> None:
-    """Create `folder` if needed and prove a file can be created in it, before anything is written.
-
-    A real probe file, not os.access: access checks say yes to root on read-only mounts.
-    """
+    """Create `folder` if needed and prove a file can be created in it, before anything is written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -40,12 +45,7 @@ def ensure_writable_dir(folder: Path) -> None:
         raise ToolError(f"cannot create folder {folder}: {exc.strerror or exc}") from None
     if not folder.is_dir():
         raise ToolError(f"cannot write to {folder}: not a folder")
-    try:
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=".write-probe-", suffix=".tmp")
-    except OSError as exc:
-        raise ToolError(f"cannot write to {folder}: {exc.strerror or exc}") from None
-    os.close(handle)
-    os.unlink(probe)
+    _probe_write(folder, folder)
 
 
 def atomic_write(path: Path, text: str) -> None:
