@@ -12,12 +12,46 @@
     delete_missing_rows: a post-hook for incremental models fed by staging, which drops
     soft-deleted rows: rows whose key has disappeared upstream are removed, so the incremental
     table stays equal to a full refresh.
+
+    The high-volume staging models are incremental tables too (docs/incremental.md):
+    staging_batch_filter picks the raw rows synced since the table's high-water mark, less
+    `staging_lookback_hours` for syncs that commit after a later one has stamped its rows, and
+    delete_soft_deleted_rows is their pre-hook, which removes the keys Fivetran soft-deleted in
+    that batch (a key that came back to life after its deletion is in the batch and is inserted
+    again).
 #}
-{% macro incremental_lookback_filter(synced_column='_fivetran_synced') -%}
+{% macro incremental_lookback_filter(synced_column='_fivetran_synced', lookback_hours=none) -%}
+    {%- set hours = lookback_hours if lookback_hours is not none else var('incremental_lookback_days') * 24 -%}
     {{ synced_column }} >= (
-        select {{ dbt.dateadd('day', -1 * var('incremental_lookback_days'), 'max(' ~ synced_column ~ ')') }}
+        select {{ dbt.dateadd('hour', -1 * hours, 'max(_fivetran_synced)') }}
         from {{ this }}
     )
+{%- endmacro %}
+
+{% macro staging_batch_filter(synced_column='_fivetran_synced') -%}
+    {{ incremental_lookback_filter(synced_column, var('staging_lookback_hours')) }}
+{%- endmacro %}
+
+{#
+    `keys` maps the raw key columns to the staging model's: {'id': 'job_id'}. Salesforce flags
+    deletes in `is_deleted`: pass it as `deleted_column`.
+#}
+{% macro delete_soft_deleted_rows(raw_relation, keys, deleted_column='_fivetran_deleted') -%}
+    {%- if is_incremental() -%}
+        {%- set matches = [] -%}
+        {%- for raw_key, model_key in keys.items() -%}
+            {%- do matches.append(this ~ '.' ~ model_key ~ ' = deleted_rows.' ~ raw_key) -%}
+        {%- endfor -%}
+        delete from {{ this }}
+        using (
+            select distinct {{ keys.keys() | join(', ') }}
+            from {{ raw_relation }}
+            where
+                {{ deleted_column }}
+                and {{ staging_batch_filter() }}
+        ) as deleted_rows
+        where {{ matches | join(' and ') }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro backfill_filter(business_column) -%}
@@ -28,10 +62,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- NOT EXISTS, not NOT IN: NOT IN must watch for nulls, which makes DuckDB's anti-join slower. -#}
 {% macro delete_missing_rows(upstream, key) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ key }} not in (select {{ key }} from {{ upstream }})
+        where not exists (
+            select 1 from {{ upstream }} as kept
+            where kept.{{ key }} = {{ this }}.{{ key }}
+        )
     {%- endif -%}
 {%- endmacro %}
 
@@ -42,4 +80,9 @@
 #}
 {% macro upsert_strategy() -%}
     {{ return('merge' if target.type == 'snowflake' else 'delete+insert') }}
+{%- endmacro %}
+
+{# The invoices int_paid_invoices_attributed keeps: live in QuickBooks and paid in full. #}
+{% macro paid_invoice_ids() -%}
+    (select invoice_id from {{ ref('stg_quickbooks__invoice') }} where balance = 0)
 {%- endmacro %}

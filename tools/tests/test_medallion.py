@@ -11,11 +11,13 @@ import duckdb
 import pytest
 
 from .conftest import AS_OF, E2E_SCALE, Warehouse
+from .test_staging import STAGING, live_keys_sql
 
 pytestmark = pytest.mark.e2e
 
 MARTS_SCHEMAS = ("main_core", "main_finance", "main_operations", "main_executive")
-INCREMENTAL_MODELS = {"main_core.fct_jobs", "main_finance.fct_revenue", "main_intermediate.int_technician_daily_routes"}
+# Every table dbt builds: the incremental staging tables, the intermediate models and the marts.
+MODEL_SCHEMAS = ("main_staging", "main_intermediate", *MARTS_SCHEMAS)
 
 
 def model_tables(path: Path) -> list[str]:
@@ -23,11 +25,11 @@ def model_tables(path: Path) -> list[str]:
     try:
         rows = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            f"where table_schema in {MARTS_SCHEMAS} and table_type = 'BASE TABLE'"
+            f"where table_schema in {MODEL_SCHEMAS} and table_type = 'BASE TABLE'"
         ).fetchall()
     finally:
         con.close()
-    return sorted({row[0] for row in rows} | INCREMENTAL_MODELS)
+    return sorted(row[0] for row in rows)
 
 
 def differences(left: Path, right: Path, tables: list[str]) -> dict[str, tuple[int, int, int]]:
@@ -71,7 +73,8 @@ def test_incremental_runs_equal_a_full_refresh(synced_three_times: Warehouse, tm
     shutil.copy(wh.analytics_path, incremental)
     wh.dbt("build", "--full-refresh")
     tables = model_tables(wh.analytics_path)
-    assert len(tables) >= 10
+    assert {"main_staging.stg_postgres__jobs", "main_intermediate.int_jobs_enriched", "main_core.fct_jobs",
+            "main_intermediate.int_technician_daily_routes", "main_finance.fct_revenue"} <= set(tables)
     diffs = differences(incremental, wh.analytics_path, tables)
     assert {t: d[:2] for t, d in diffs.items()} == {t: (0, 0) for t in tables}
     assert all(rows > 0 for _, _, rows in diffs.values())
@@ -89,6 +92,36 @@ def test_syncs_reached_the_marts(synced_three_times: Warehouse) -> None:
         select count(*) from main_core.fct_jobs
         where job_id in (select id from analytics_raw.fivetran_postgres.jobs where _fivetran_deleted)""")[0]
     assert deleted_left == 0
+
+
+INCREMENTAL_STAGING = [row for row in STAGING if row[0] in {
+    "stg_postgres__jobs", "stg_postgres__job_line_items", "stg_quickbooks__invoice",
+    "stg_quickbooks__invoice_line", "stg_quickbooks__payment", "stg_telematics__gps_events"}]
+
+
+@pytest.mark.parametrize(("model", "raw_table", "raw_key", "model_key", "deleted"), INCREMENTAL_STAGING,
+                         ids=[row[0] for row in INCREMENTAL_STAGING])
+def test_incremental_staging_holds_the_live_keys_after_syncs(
+        synced_three_times: Warehouse, model: str, raw_table: str, raw_key: str, model_key: str,
+        deleted: str | None) -> None:
+    q = synced_three_times.query
+    (kind,) = q(f"select table_type from information_schema.tables where table_name = '{model}'")[0]
+    assert kind == "BASE TABLE"
+    live = live_keys_sql(raw_table, raw_key, deleted)
+    (rows, keys, stray) = q(f"""
+        select count(*), count(distinct {model_key}),
+               count(*) filter (where cast({model_key} as varchar) not in (select cast(key as varchar) from ({live})))
+        from main_staging.{model}""")[0]
+    (live_count,) = q(f"select count(*) from ({live})")[0]
+    assert (rows, keys, stray) == (live_count, live_count, 0)
+    if deleted:
+        # keys the first build held that a later sync deleted: the pre-hook had real work to do
+        (deleted_since,) = q(f"""
+            select count(*) from (
+                select {raw_key} from analytics_raw.{raw_table} group by {raw_key}
+                having arg_max({deleted}, _fivetran_synced)
+                   and bool_or(not {deleted} and _fivetran_synced <= timestamptz '{AS_OF}+00'))""")[0]
+        assert deleted_since > 0
 
 
 def test_a_rebuild_with_no_new_data_changes_no_mart(built: Warehouse, tmp_path: Path) -> None:

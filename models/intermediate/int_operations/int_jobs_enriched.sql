@@ -1,14 +1,63 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='job_id',
+        incremental_strategy=upsert_strategy(),
+        on_schema_change='sync_all_columns',
+        post_hook="{{ delete_missing_rows(ref('stg_postgres__jobs'), 'job_id') }}",
+    )
+}}
+
+{#
+    Incremental: a run rebuilds the jobs any of whose inputs (the job, its lines, its
+    ServiceTitan job and appointment, its service type) were synced since the table's
+    high-water mark, less the look-back, and upserts them; the post-hook removes deleted jobs.
+#}
+
 with
+
+{% if is_incremental() %}
+
+-- The jobs to rebuild. This reads the staging tables itself rather than the CTEs below:
+-- DuckDB materializes a CTE that is read twice, which would copy every job on every run.
+changed_jobs as (
+
+    select job_id from {{ ref('stg_postgres__jobs') }}
+    where
+        {{ incremental_lookback_filter() }}
+        or {{ backfill_filter('job_created_at') }}
+        or service_type_id in (
+            select service_types.service_type_id from {{ ref('stg_postgres__service_types') }} as service_types
+            where {{ incremental_lookback_filter('service_types._fivetran_synced') }}
+        )
+    union distinct
+    select job_id from {{ ref('stg_postgres__job_line_items') }} where {{ incremental_lookback_filter() }}
+    union distinct
+    select servicetitan_jobs.job_id
+    from {{ ref('stg_servicetitan__job') }} as servicetitan_jobs
+    left join {{ ref('stg_servicetitan__appointment') }} as appointments
+        on servicetitan_jobs.servicetitan_job_id = appointments.servicetitan_job_id
+    where
+        {{ incremental_lookback_filter('servicetitan_jobs._fivetran_synced') }}
+        or {{ incremental_lookback_filter('appointments._fivetran_synced') }}
+
+),
+
+{% endif %}
+
+{%- set changed_only = 'where job_id in (select changed_jobs.job_id from changed_jobs)' if is_incremental() else '' %}
 
 jobs as (
 
     select * from {{ ref('stg_postgres__jobs') }}
+    {{ changed_only }}
 
 ),
 
 line_items as (
 
     select * from {{ ref('stg_postgres__job_line_items') }}
+    {{ changed_only }}
 
 ),
 
@@ -21,6 +70,7 @@ service_types as (
 servicetitan_jobs as (
 
     select * from {{ ref('stg_servicetitan__job') }}
+    {{ changed_only }}
 
 ),
 
@@ -111,11 +161,12 @@ joined as (
         cast(jobs.job_completed_at as date) as job_completed_date,
 
         -- metadata: the latest sync of any row the job is built from, so incremental models
-        -- downstream see a job change when its lines or its appointment change
+        -- downstream see a job change when its lines, its appointment or its service type change
         greatest(
             jobs._fivetran_synced,
             coalesce(line_totals._fivetran_synced, jobs._fivetran_synced),
-            coalesce(first_appointments._fivetran_synced, jobs._fivetran_synced)
+            coalesce(first_appointments._fivetran_synced, jobs._fivetran_synced),
+            coalesce(service_types._fivetran_synced, jobs._fivetran_synced)
         ) as _fivetran_synced
 
     from jobs

@@ -1,8 +1,26 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    )
+}}
+
+{#
+    An incremental table, not a view (tens of millions of pings a day; docs/incremental.md).
+    Pings are never updated, only delivered again by a retried webhook: each run appends the
+    pings synced since the last run that the table does not hold yet, first delivery only.
+    A change to this model's columns needs `--full-refresh`.
+#}
+
 with
 
 source as (
 
     select * from {{ source('fivetran_telematics', 'gps_events') }}
+    {% if is_incremental() %}
+    where {{ staging_batch_filter() }}
+    {% endif %}
 
 ),
 
@@ -36,6 +54,9 @@ renamed as (
         _fivetran_synced
 
     from latest
+    {% if is_incremental() %}
+    where not exists (select 1 from {{ this }} as stored where stored.gps_event_id = latest.event_id)
+    {% endif %}
 
 )
 
