@@ -120,7 +120,7 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     # the catalog lists views (staging) as well as tables, as on Snowflake
     catalog = json.loads((tmp_path / "target_emulator" / "catalog.json").read_text())["nodes"]
     types = {node["metadata"]["name"].lower(): node["metadata"]["type"] for node in catalog.values()}
-    assert types.get("stg_postgres__jobs") == "VIEW" and types.get("fct_jobs") == "BASE TABLE"
+    assert types.get("stg_postgres__customers") == "VIEW" and types.get("fct_jobs") == "BASE TABLE"
 
 
 def test_grants_and_masking_statements_are_accepted(emulator: Emulator) -> None:

@@ -31,6 +31,19 @@ latest as (
 
 ),
 
+{% if is_incremental() %}
+
+-- A retried delivery repeats its ping's event_at, so only pings stored from the batch's
+-- earliest event on can be delivered again: the rest of the table is never read.
+stored as (
+
+    select gps_event_id from {{ this }}
+    where event_at >= (select min(cast(source.event_at as {{ dbt.type_timestamp() }})) from source)
+
+),
+
+{% endif %}
+
 renamed as (
 
     select
@@ -55,7 +68,7 @@ renamed as (
 
     from latest
     {% if is_incremental() %}
-    where not exists (select 1 from {{ this }} as stored where stored.gps_event_id = latest.event_id)
+    where not exists (select 1 from stored where stored.gps_event_id = latest.event_id)
     {% endif %}
 
 )
