@@ -2,16 +2,22 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='route_date',
+        unique_key=['technician_id', 'route_date'],
         on_schema_change='sync_all_columns',
         cluster_by=['route_date', 'technician_id'],
     )
 }}
 
 {#
-    One row per technician per day they drove, from the vans' GPS pings. Incremental by day:
-    a run recomputes every day that received pings since the high-water mark (less the look-back),
-    whole, so pings uploaded days late (a van out of coverage) land in the right day.
+    One row per technician per day they drove, from the vans' GPS pings.
+
+    Incremental by technician and day, for every day with a ping synced since the high-water
+    mark, less the look-back. Pings mostly arrive in order, so a day's route is extended rather
+    than recomputed: the new pings, plus the leg from the last ping the row already counts, are
+    added to it. A day is recomputed whole when that is not exact: when a new ping is earlier
+    than the row's last ping (a van uploading late), or when the row does not count every ping
+    synced before its own high-water mark (a sync committed late). Miles are summed in whole
+    millionths and time in whole seconds, so that the sums are exact in any order.
 #}
 
 with
@@ -26,10 +32,24 @@ pings as (
 
 changed_days as (
 
-    select distinct cast(event_at as date) as route_date
+    select distinct
+        technician_id,
+        cast(event_at as date) as route_date
     from pings
-    where {{ incremental_lookback_filter() }}
+    where
+        {{ incremental_lookback_filter() }}
         or {{ backfill_filter('cast(event_at as date)') }}
+
+),
+
+stored_routes as (
+
+    select stored.*
+    from {{ this }} as stored
+    inner join changed_days
+        on
+            stored.technician_id = changed_days.technician_id
+            and stored.route_date = changed_days.route_date
 
 ),
 
@@ -38,17 +58,111 @@ changed_days as (
 day_pings as (
 
     select
-        technician_id,
-        cast(event_at as date) as route_date,
-        event_at,
-        latitude,
-        longitude,
-        speed_mph,
-        is_ignition_on,
-        _fivetran_synced
+        pings.technician_id,
+        cast(pings.event_at as date) as route_date,
+        pings.event_at,
+        pings.latitude,
+        pings.longitude,
+        pings.speed_mph,
+        pings.is_ignition_on,
+        pings._fivetran_synced,
+        {% if is_incremental() -%}
+        stored_routes.technician_id is null or pings._fivetran_synced > stored_routes._fivetran_synced as is_new
+        {%- else -%}
+        true as is_new
+        {%- endif %}
     from pings
     {% if is_incremental() %}
-    where cast(event_at as date) in (select changed_days.route_date from changed_days)
+    inner join changed_days
+        on
+            pings.technician_id = changed_days.technician_id
+            and cast(pings.event_at as date) = changed_days.route_date
+    -- sqlfluff lints one rendering, in which is_new does not read stored_routes
+    left join stored_routes  -- noqa: ST11
+        on
+            pings.technician_id = stored_routes.technician_id
+            and cast(pings.event_at as date) = stored_routes.route_date
+    {% endif %}
+
+),
+
+{% if is_incremental() %}
+
+-- Per changed day: is the stored row still exact (every ping synced up to its high-water mark
+-- counted), and do the new pings all come after its last ping?
+arrivals as (
+
+    select
+        day_pings.technician_id,
+        day_pings.route_date,
+        count(case when not day_pings.is_new then 1 end) as counted_pings,
+        min(case when day_pings.is_new then day_pings.event_at end) as first_new_ping_at
+    from day_pings
+    group by day_pings.technician_id, day_pings.route_date
+
+),
+
+extended_routes as (
+
+    select stored_routes.*
+    from stored_routes
+    inner join arrivals
+        on
+            stored_routes.technician_id = arrivals.technician_id
+            and stored_routes.route_date = arrivals.route_date
+    where
+        stored_routes.ping_count = arrivals.counted_pings
+        and stored_routes.last_ping_at < arrivals.first_new_ping_at
+
+),
+
+-- days the look-back re-read but that received nothing new: left as they are
+unchanged_days as (
+
+    select
+        stored_routes.technician_id,
+        stored_routes.route_date
+    from stored_routes
+    inner join arrivals
+        on
+            stored_routes.technician_id = arrivals.technician_id
+            and stored_routes.route_date = arrivals.route_date
+    where
+        stored_routes.ping_count = arrivals.counted_pings
+        and arrivals.first_new_ping_at is null
+
+),
+
+{% endif %}
+
+-- the pings to measure: all of a recomputed day; the new ones of an extended day, after the
+-- last ping it already counts (kept, not counted again, for the leg that leads from it)
+measured_pings as (
+
+    select
+        day_pings.*,
+        {% if is_incremental() -%}
+        extended_routes.technician_id is not null and not day_pings.is_new as is_counted
+        {%- else -%}
+        false as is_counted
+        {%- endif %}
+    from day_pings
+    {% if is_incremental() %}
+    left join extended_routes
+        on
+            day_pings.technician_id = extended_routes.technician_id
+            and day_pings.route_date = extended_routes.route_date
+    left join unchanged_days
+        on
+            day_pings.technician_id = unchanged_days.technician_id
+            and day_pings.route_date = unchanged_days.route_date
+    where
+        unchanged_days.technician_id is null
+        and (
+            extended_routes.technician_id is null
+            or day_pings.is_new
+            or day_pings.event_at = extended_routes.last_ping_at
+        )
     {% endif %}
 
 ),
@@ -62,7 +176,7 @@ legs as (
         lag(event_at) over (partition by technician_id, route_date order by event_at) as previous_event_at,
         lag(is_ignition_on) over (partition by technician_id, route_date order by event_at) as was_ignition_on,
         lag(speed_mph) over (partition by technician_id, route_date order by event_at) as previous_speed_mph
-    from day_pings
+    from measured_pings
 
 ),
 
@@ -73,10 +187,12 @@ measured as (
         route_date,
         event_at,
         speed_mph,
+        is_counted,
         _fivetran_synced,
+        {%- set leg_miles = haversine_miles('previous_latitude', 'previous_longitude', 'latitude', 'longitude') %}
         case
             when previous_event_at is null then 0
-            else {{ haversine_miles('previous_latitude', 'previous_longitude', 'latitude', 'longitude') }}
+            else cast(round({{ leg_miles }}, 6) as numeric(18, 6))
         end as leg_miles,
         case
             when previous_event_at is null then 0
@@ -88,6 +204,53 @@ measured as (
 
 ),
 
+measured_days as (
+
+    select
+        technician_id,
+        route_date,
+        count(case when not is_counted then 1 end) as ping_count,
+        sum(leg_miles) as distance_miles,
+        sum(case when was_driving then leg_seconds else 0 end) as driving_seconds,
+        sum(case when was_idling then leg_seconds else 0 end) as idle_seconds,
+        max(case when not is_counted then speed_mph end) as max_speed_mph,
+        min(case when not is_counted then event_at end) as first_ping_at,
+        max(event_at) as last_ping_at,
+        max(_fivetran_synced) as _fivetran_synced
+    from measured
+    group by technician_id, route_date
+
+),
+
+combined as (
+
+    {% if is_incremental() %}
+    select
+        measured_days.technician_id,
+        measured_days.route_date,
+        coalesce(extended_routes.ping_count, 0) + measured_days.ping_count as ping_count,
+        coalesce(extended_routes.distance_miles, 0) + measured_days.distance_miles as distance_miles,
+        coalesce(extended_routes.driving_seconds, 0) + measured_days.driving_seconds as driving_seconds,
+        coalesce(extended_routes.idle_seconds, 0) + measured_days.idle_seconds as idle_seconds,
+        greatest(
+            coalesce(extended_routes.max_speed_mph, measured_days.max_speed_mph), measured_days.max_speed_mph
+        ) as max_speed_mph,
+        coalesce(extended_routes.first_ping_at, measured_days.first_ping_at) as first_ping_at,
+        measured_days.last_ping_at,
+        greatest(
+            coalesce(extended_routes._fivetran_synced, measured_days._fivetran_synced), measured_days._fivetran_synced
+        ) as _fivetran_synced
+    from measured_days
+    left join extended_routes
+        on
+            measured_days.technician_id = extended_routes.technician_id
+            and measured_days.route_date = extended_routes.route_date
+    {% else %}
+    select * from measured_days
+    {% endif %}
+
+),
+
 final as (
 
     select
@@ -96,23 +259,22 @@ final as (
         route_date,
 
         -- measures
-        count(*) as ping_count,
-        cast(round(sum(leg_miles), 3) as numeric(18, 3)) as distance_miles,
-        cast(round(sum(case when was_driving then leg_seconds else 0 end) / 60.0, 2) as numeric(18, 2))
-            as driving_minutes,
-        cast(round(sum(case when was_idling then leg_seconds else 0 end) / 60.0, 2) as numeric(18, 2))
-            as idle_minutes,
-        max(speed_mph) as max_speed_mph,
+        ping_count,
+        cast(distance_miles as numeric(18, 6)) as distance_miles,
+        cast(driving_seconds as {{ dbt.type_bigint() }}) as driving_seconds,
+        cast(idle_seconds as {{ dbt.type_bigint() }}) as idle_seconds,
+        cast(round(driving_seconds / 60.0, 2) as numeric(18, 2)) as driving_minutes,
+        cast(round(idle_seconds / 60.0, 2) as numeric(18, 2)) as idle_minutes,
+        max_speed_mph,
 
         -- timestamps
-        min(event_at) as first_ping_at,
-        max(event_at) as last_ping_at,
+        first_ping_at,
+        last_ping_at,
 
         -- metadata
-        max(_fivetran_synced) as _fivetran_synced
+        _fivetran_synced
 
-    from measured
-    group by technician_id, route_date
+    from combined
 
 )
 
