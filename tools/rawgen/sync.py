@@ -402,12 +402,12 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
     days = math.ceil((batch.as_of - batch.previous).total_seconds() / 86400) + 1
     first_day = f"date_trunc('day', {last})"
     lander.land("fivetran_telematics.gps_events",
-                telematics.with_retries(ctx, telematics.pings_sql(ctx, first_day, days, t, not_before=last)),
+                telematics.deliveries_sql(ctx, telematics.Window(first_day, days, t, not_before=last)),
                 "pings since the last sync")
     late_day = f"date_trunc('day', {t}) - secs({1 + b % 3} * 86400)"
-    late = telematics.pings_sql(ctx, late_day, 1, t, shift_start_hour=0,
-                                max_pings=max(1, ctx.pings_per_technician_day // 12),
-                                technician_filter=f"(technician_id = {1 + b % technicians} or (technician_id + {b}) % 10 = 0)")
+    late = telematics.pings_sql(ctx, telematics.Window(
+        late_day, 1, t, shift_start_hour=0, max_pings=max(1, ctx.pings_per_technician_day // 12),
+        technician_filter=f"(technician_id = {1 + b % technicians} or (technician_id + {b}) % 10 = 0)"))
     lander.land(
         "fivetran_telematics.gps_events",
         f"""select * replace (_fivetran_id || '-late' as _fivetran_id,
