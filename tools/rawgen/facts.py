@@ -35,8 +35,12 @@ def service_types_sql(seed: int) -> str:
     """
 
 
+def regions_sql() -> str:
+    return f"select * from {_regions_values()}"
+
+
 def create_regions(con) -> None:  # type: ignore[no-untyped-def]
-    con.execute(f"create or replace temp table regions as select * from {_regions_values()}")
+    con.execute(f"create or replace temp table regions as {regions_sql()}")
 
 
 def create_service_types(con, seed: int) -> None:  # type: ignore[no-untyped-def]
@@ -62,14 +66,14 @@ def customer_facts_sql(seed: int, first_id: int, count: int, window_end: str, wi
             street({s}, c.id) as address_line_1,
             lpad(cast(ui({s}, c.id, 'zip', 1000, 99999) as varchar), 5, '0') as postal_code,
             c.created_at,
-            least({window_end}, c.created_at + secs(u({s}, c.id, 'cupd') * 86400 * 400)) as updated_at,
+            least({window_end}, plus_secs(c.created_at, u({s}, c.id, 'cupd') * 86400 * 400)) as updated_at,
             u({s}, c.id, 'cdel') < {CUSTOMER_DELETE_SHARE} as is_deleted
         from (
             select
                 i as id,
                 ui({s}, i, 'region', 1, {REGION_COUNT}) as region_id,
                 u({s}, i, 'ctype') < {COMMERCIAL_SHARE} as is_commercial,
-                {window_end} - secs(u({s}, i, 'ccreated') * {window_seconds}) as created_at
+                minus_secs({window_end}, u({s}, i, 'ccreated') * {window_seconds}) as created_at
             from range({first_id}, {first_id + count}) as t(i)
         ) as c
         inner join regions as r on c.region_id = r.region_id
@@ -93,15 +97,15 @@ def job_facts_sql(
     further in the past than the window, as when a source system catches up.
     """
     s = seed
+    late = (f"case when u({s}, i, 'late') < {late_share} then ui({s}, i, 'late_by', 86400, 5 * 86400) else 0 end"
+            if late_share else "0")
     return f"""
         with keyed as (
             select
                 i as id,
                 ui({s}, i, 'cust', 1, {customer_count}) as customer_id,
                 ui({s}, i, 'svc', 1, {len(SERVICE_TYPES)}) as service_type_id,
-                {window_end} - secs(u({s}, i, 'created') * {window_seconds})
-                    - case when u({s}, i, 'late') < {late_share}
-                        then secs(ui({s}, i, 'late_by', 86400, 5 * 86400)) else secs(0) end as created_at
+                minus_secs({window_end}, u({s}, i, 'created') * {window_seconds} + {late}) as created_at
             from range({first_id}, {first_id + count}) as t(i)
         ),
 
@@ -110,7 +114,7 @@ def job_facts_sql(
                 k.*,
                 ui({s}, k.customer_id, 'region', 1, {REGION_COUNT}) as region_id,
                 u({s}, k.customer_id, 'cdel') < {CUSTOMER_DELETE_SHARE} as is_customer_deleted,
-                k.created_at + secs(ui({s}, k.id, 'lead', 3600, 10 * 86400)) as scheduled_at,
+                plus_secs(k.created_at, ui({s}, k.id, 'lead', 3600, 10 * 86400)) as scheduled_at,
                 st.base_price_cents,
                 st.estimated_duration_minutes
             from keyed as k
@@ -146,12 +150,15 @@ def job_facts_sql(
             base_price_cents as estimate_cents,
             least(
                 {as_of},
-                case status
-                    when 'completed' then completed_at_planned
-                    when 'in_progress' then started_at_planned
-                    when 'cancelled' then created_at + secs(ui({s}, id, 'cancel_at', 600, 86400))
-                    else created_at
-                end + secs(ui({s}, id, 'upd', 30, 900))
+                plus_secs(
+                    case status
+                        when 'completed' then completed_at_planned
+                        when 'in_progress' then started_at_planned
+                        when 'cancelled' then plus_secs(created_at, ui({s}, id, 'cancel_at', 600, 86400))
+                        else created_at
+                    end,
+                    ui({s}, id, 'upd', 30, 900)
+                )
             ) as updated_at,
             is_customer_deleted or u({s}, id, 'jdel') < {JOB_DELETE_SHARE} as is_deleted
         from staged

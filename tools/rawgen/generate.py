@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +22,13 @@ from tools.rawgen.landing import LandedTable
 
 Progress = Callable[[str], None] | None
 
+# The entity facts live in an in-memory database attached to the connection, not in temp tables:
+# temp tables are private to one connection, and the writers each have their own.
+WORK = "generator_work"
+# Queries whose rows come from range() run on a single thread, so two writers keep both cores
+# of the build machine busy; a query that can use both shares them with the other writer.
+WRITERS = 2
+
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection tuned like the dbt profile: bounded memory, spilling to the warehouse folder."""
@@ -27,35 +38,61 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute(f"set memory_limit = '{os.environ.get('FIELDFORCE_DUCKDB_MEMORY', '6GB')}'")
     con.execute(f"set temp_directory = '{spill}'")
     con.execute("set preserve_insertion_order = false")
-    con.execute("set TimeZone = 'UTC'")
-    sqlkit.install(con)
+    configure_session(con)
     return con
 
 
-def landed_select(table: LandedTable) -> str:
-    """Fivetran stamps syncs in UTC with a time zone (TIMESTAMPTZ, Snowflake TIMESTAMP_TZ)."""
+def configure_session(con: duckdb.DuckDBPyConnection) -> None:
+    """What each connection (cursor) needs for itself: UTC, and the helper macros."""
+    con.execute("set TimeZone = 'UTC'")
+    sqlkit.install(con)
+
+
+def landed_select(table: LandedTable, select_sql: str | None = None) -> str:
+    """Fivetran stamps syncs in UTC with a time zone (TIMESTAMPTZ, Snowflake TIMESTAMP_TZ).
+
+    The same instant as a cast to timestamptz in the UTC session, without the cast's time zone
+    arithmetic (ICU), which costs more than all the rest of a narrow row.
+    """
     return f"""
-        select * replace (cast(_fivetran_synced as timestamptz) as _fivetran_synced)
-        from ({table.select_sql}) as landed
+        select * replace (make_timestamptz(epoch_us(_fivetran_synced)) as _fivetran_synced)
+        from ({select_sql or table.select_sql}) as landed
     """
 
 
-def create_facts(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+@dataclass
+class Task:
+    """One table to write: the statements filling it, and the fact tables they read."""
+
+    table: str  # qualified name
+    label: str  # as progress reports it
+    parts: tuple[str, ...]
+    uncompressed: tuple[str, ...] = ()
+    landed: bool = True
+    reads: set[str] = field(default_factory=set)
+    pending_parts: int = 0
+    started: float = 0.0
+
+
+FACT_TABLES = ("customer_facts", "job_facts", "account_facts", "invoice_facts")
+
+
+def fact_tasks(ctx: Context) -> list[Task]:
     v = ctx.volumes
-    window = f"{ctx.as_of_sql}"
-    facts.create_regions(con)
-    facts.create_service_types(con, ctx.seed)
-    con.execute(
-        "create or replace temp table customer_facts as "
-        + facts.customer_facts_sql(ctx.seed, 1, v.customers, window, (HISTORY_DAYS + 365) * 86400)
-    )
-    con.execute(
-        "create or replace temp table job_facts as "
-        + facts.job_facts_sql(ctx.seed, 1, v.jobs, window, HISTORY_DAYS * 86400, v.customers, v.technicians,
-                              ctx.as_of_sql)
-    )
-    con.execute("create or replace temp table account_facts as " + salesforce.accounts_facts_sql(ctx))
-    con.execute("create or replace temp table invoice_facts as " + quickbooks.invoice_facts_sql(ctx))
+    window = ctx.as_of_sql
+    half = v.jobs // 2
+    jobs = [(1, half), (half + 1, v.jobs - half)] if half else [(1, v.jobs)]
+    return [
+        Task(f"{WORK}.main.customer_facts", "customer_facts", (
+            facts.customer_facts_sql(ctx.seed, 1, v.customers, window, (HISTORY_DAYS + 365) * 86400),), landed=False),
+        # the biggest fact table, split in two so that both halves are written at once
+        Task(f"{WORK}.main.job_facts", "job_facts", tuple(
+            facts.job_facts_sql(ctx.seed, first, count, window, HISTORY_DAYS * 86400, v.customers, v.technicians,
+                                ctx.as_of_sql)
+            for first, count in jobs), landed=False),
+        Task(f"{WORK}.main.account_facts", "account_facts", (salesforce.accounts_facts_sql(ctx),), landed=False),
+        Task(f"{WORK}.main.invoice_facts", "invoice_facts", (quickbooks.invoice_facts_sql(ctx),), landed=False),
+    ]
 
 
 def all_tables(ctx: Context) -> list[LandedTable]:
@@ -67,6 +104,128 @@ def all_tables(ctx: Context) -> list[LandedTable]:
         *telematics.tables(ctx),
         *sheets.tables(ctx),
     ]
+
+
+def landed_tasks(ctx: Context) -> list[Task]:
+    tasks = [
+        Task(table.qualified, f"{table.schema}.{table.name}", tuple(landed_select(table, sql) for sql in table.part_sqls),
+             table.uncompressed)
+        for table in all_tables(ctx)
+    ]
+    # single-threaded parts first, while the facts are still being written; the tables whose
+    # queries use both cores come last, where nothing else is left to run beside them
+    return sorted(tasks, key=lambda task: len(task.parts) == 1)
+
+
+def reads_of(task: Task) -> set[str]:
+    """The fact tables a task's SQL names; it can run once they are complete."""
+    text = "\n".join(task.parts)
+    return {name for name in FACT_TABLES if re.search(rf"\b{name}\b", text) and not task.table.endswith(f".{name}")}
+
+
+def create_table(con: duckdb.DuckDBPyConnection, task: Task) -> None:
+    """An empty table with the columns of the task's rows, id strings stored uncompressed."""
+    columns = con.execute(f"describe {task.parts[0]}").fetchall()
+    unknown = set(task.uncompressed) - {name for name, *_ in columns}
+    if unknown:
+        raise ValueError(f"{task.label} has no column {sorted(unknown)}")
+    definitions = ", ".join(
+        f'"{name}" {data_type}' + (" using compression uncompressed" if name in task.uncompressed else "")
+        for name, data_type, *_ in columns
+    )
+    con.execute(f"create table {task.table} ({definitions})")
+
+
+class Writers:
+    """Runs the insert statements on WRITERS threads, each with its own cursor."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.local = threading.local()
+        self.cursors: list[duckdb.DuckDBPyConnection] = []
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="rawgen")
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = getattr(self.local, "cursor", None)
+        if cursor is None:
+            cursor = self.con.cursor()
+            configure_session(cursor)
+            cursor.execute(f"set search_path = 'main,{WORK}.main'")
+            self.local.cursor = cursor
+            with self.lock:
+                self.cursors.append(cursor)
+        return cursor
+
+    def submit(self, table: str, select_sql: str) -> Future[None]:
+        return self.pool.submit(self._insert, table, select_sql)
+
+    def _insert(self, table: str, select_sql: str) -> None:
+        self._cursor().execute(f"insert into {table} {select_sql}")
+
+    def stop(self) -> None:
+        """Interrupt whatever still runs (after a failure), then close the cursors."""
+        with self.lock:
+            for cursor in self.cursors:
+                cursor.interrupt()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for cursor in self.cursors:
+            cursor.close()
+
+
+def write_all(con: duckdb.DuckDBPyConnection, ctx: Context, say: Callable[[str], None]) -> dict[str, int]:
+    """Write the facts, then every landed table, as soon as the facts a table reads are complete."""
+    con.execute(f"attach ':memory:' as {WORK}")
+    con.execute(f"set search_path = 'main,{WORK}.main'")
+    # tiny lookups every fact table joins
+    con.execute(f"create table {WORK}.main.regions as {facts.regions_sql()}")
+    con.execute(f"create table {WORK}.main.service_type_facts as {facts.service_types_sql(ctx.seed)}")
+
+    waiting = [*fact_tasks(ctx), *landed_tasks(ctx)]  # in priority order
+    priority = {task.label: rank for rank, task in enumerate(waiting)}
+    for task in waiting:
+        task.reads = reads_of(task)
+    done: set[str] = set()
+    queue: list[tuple[Task, str]] = []  # parts ready to run
+    running: dict[Future[None], Task] = {}
+    counts: dict[str, int] = {}
+    writers = Writers(con)
+    try:
+        while waiting or queue or running:
+            for task in [t for t in waiting if t.reads <= done]:
+                waiting.remove(task)
+                if task.landed:
+                    con.execute(f"create schema if not exists {task.table.split('.')[0]}")
+                create_table(con, task)
+                task.pending_parts = len(task.parts)
+                queue.extend((task, part) for part in task.parts)
+            if not queue and not running:
+                raise RuntimeError(f"nothing writes the facts {sorted(set().union(*(t.reads for t in waiting)) - done)}")
+            queue.sort(key=lambda item: priority[item[0].label])  # stable: parts keep their order
+            while queue and len(running) < WRITERS:
+                task, part = queue.pop(0)
+                task.started = task.started or time.perf_counter()
+                running[writers.submit(task.table, part)] = task
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                future.result()
+                task.pending_parts -= 1
+                if task.pending_parts:
+                    continue
+                (rows,) = con.execute(f"select count(*) from {task.table}").fetchone()  # type: ignore[misc]
+                elapsed = time.perf_counter() - task.started
+                if task.landed:
+                    counts[task.label] = rows
+                    rate = rows / elapsed if elapsed else 0.0
+                    say(f"  {task.label:<42} {rows:>12,} rows {elapsed:6.1f}s {rate:>12,.0f} rows/s")
+                else:
+                    done.add(task.label)
+                    say(f"  {'facts: ' + task.label:<42} {rows:>12,} rows {elapsed:6.1f}s")
+    finally:
+        writers.stop()
+    con.execute(f"detach {WORK}")
+    return counts
 
 
 def generate_raw(
@@ -89,24 +248,14 @@ def generate_raw(
 
     say(f"generating raw data: scale {scale}, seed {seed}, as of {as_of:%Y-%m-%d %H:%M} UTC -> {target}")
     started = time.perf_counter()
-    counts: dict[str, int] = {}
     try:
         con = connect(building)
         try:
-            step = time.perf_counter()
-            create_facts(con, ctx)
-            say(f"  {'entity facts':<42} {time.perf_counter() - step:6.1f}s")
-            for table in all_tables(ctx):
-                step = time.perf_counter()
-                con.execute(f"create schema if not exists {table.schema}")
-                con.execute(f"create table {table.qualified} as {landed_select(table)}")
-                (rows,) = con.execute(f"select count(*) from {table.qualified}").fetchone()  # type: ignore[misc]
-                counts[f"{table.schema}.{table.name}"] = rows
-                elapsed = time.perf_counter() - step
-                rate = rows / elapsed if elapsed else 0.0
-                say(f"  {table.schema + '.' + table.name:<42} {rows:>12,} rows {elapsed:6.1f}s {rate:>12,.0f} rows/s")
+            counts = write_all(con, ctx, say)
             state.write(con, state.LandingState(seed, scale, gps_days, as_of, 0))
+            step = time.perf_counter()
             con.execute("checkpoint")
+            say(f"  {'checkpoint':<42} {'':>17} {time.perf_counter() - step:6.1f}s")
         finally:
             con.close()
         os.replace(building, target)

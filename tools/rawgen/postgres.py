@@ -111,8 +111,10 @@ JOB_COLUMNS = """id, customer_id, technician_id, service_type_id, status, priori
 
 def jobs_sql(ctx: Context, facts: str = "job_facts") -> str:
     s, as_of = ctx.seed, ctx.as_of_sql
+    # not materialized: each branch re-reads the facts, which is cheaper than holding 10M rows
+    # aside, as the later branches keep only a few percent of them
     return f"""
-        with latest as (
+        with latest as not materialized (
             select *, synced_after({s}, id, 'j_sync', updated_at, {as_of}) as synced
             from {facts}
         )
@@ -135,29 +137,45 @@ def jobs_sql(ctx: Context, facts: str = "job_facts") -> str:
 
 
 def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
-    """Each job's total split over 1-5 lines whose amounts add up to it exactly."""
+    """Each job's total split over 1-5 lines whose amounts add up to it exactly.
+
+    Line `n` of `c` takes the share between (n/c)^0.7 and ((n+1)/c)^0.7 of the total; the 15
+    possible shares are a lookup table, joined on the job's line count, rather than computed
+    per line.
+    """
     s, as_of = ctx.seed, ctx.as_of_sql
     return f"""
-        with lines as (
+        with shapes as (
+            select
+                c.c as line_count,
+                n.n as line_number,
+                pow(n.n / c.c, 0.7) as lower_share,
+                pow((n.n + 1) / c.c, 0.7) as upper_share
+            from range(1, 6) as c(c)
+            inner join range(0, 5) as n(n) on n.n < c.c
+        ),
+
+        lines as not materialized (
             select
                 j.id as job_id,
                 j.total_amount_cents,
                 j.created_at,
                 j.updated_at,
                 j.is_deleted,
-                synced_after({s}, j.id, 'j_sync', j.updated_at, {as_of}) as synced,
-                ui({s}, j.id, 'nlines', 1, 5) as line_count,
-                unnest(range(ui({s}, j.id, 'nlines', 1, 5))) as line_number
+                sh.line_number,
+                sh.lower_share,
+                sh.upper_share
             from {facts} as j
+            inner join shapes as sh on sh.line_count = ui({s}, j.id, 'nlines', 1, 5)
         ),
 
-        priced as (
+        priced as not materialized (
             select
                 *,
+                synced_after({s}, job_id, 'j_sync', updated_at, {as_of}) as synced,
                 job_id * 8 + line_number as id,
                 cast(
-                    floor(total_amount_cents * pow((line_number + 1) / line_count, 0.7))
-                    - floor(total_amount_cents * pow(line_number / line_count, 0.7))
+                    floor(total_amount_cents * upper_share) - floor(total_amount_cents * lower_share)
                     as bigint
                 ) as amount_cents,
                 case when line_number = 0 then 'labor'
@@ -194,6 +212,8 @@ def tables(ctx: Context) -> list[LandedTable]:
         LandedTable(SCHEMA, "service_types", service_types_sql(ctx)),
         LandedTable(SCHEMA, "technicians", technicians_sql(ctx)),
         LandedTable(SCHEMA, "customers", customers_sql(ctx)),
-        LandedTable(SCHEMA, "jobs", jobs_sql(ctx)),
-        LandedTable(SCHEMA, "job_line_items", job_line_items_sql(ctx)),
+        LandedTable(SCHEMA, "jobs", jobs_sql(ctx), uncompressed=(
+            "scheduled_at", "started_at", "completed_at", "created_at", "updated_at", "_fivetran_synced")),
+        LandedTable(SCHEMA, "job_line_items", job_line_items_sql(ctx),
+                    uncompressed=("created_at", "updated_at", "_fivetran_synced")),
     ]

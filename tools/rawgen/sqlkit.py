@@ -34,11 +34,17 @@ def sql_list(values: list[str]) -> str:
 
 
 MACROS = f"""
-create or replace temp macro u(s, k, salt) as (hash(s, k, salt) % 1000000007) / 1000000007.0;
+-- hash(s, salt) is one constant per call site: hashing the salt string on every row would cost
+-- more than the rest of the draw
+create or replace temp macro u(s, k, salt) as (hash(k, hash(s, salt)) % 1000000007) / 1000000007.0;
 create or replace temp macro ui(s, k, salt, lo, hi) as
     cast(lo + floor(u(s, k, salt) * (hi - lo + 1)) as bigint);
 create or replace temp macro pick(lst, s, k, salt) as lst[1 + cast(floor(u(s, k, salt) * len(lst)) as bigint)];
 create or replace temp macro secs(n) as to_seconds(cast(n as bigint));
+-- ts + secs(n) as integer arithmetic, for the expressions every row of a big table goes through:
+-- timestamp + interval has to allow for months and days, and costs several times more
+create or replace temp macro plus_secs(ts, n) as make_timestamp(epoch_us(ts) + cast(n as bigint) * 1000000);
+create or replace temp macro minus_secs(ts, n) as make_timestamp(epoch_us(ts) - cast(n as bigint) * 1000000);
 create or replace temp macro first_name(s, k) as pick({sql_list(FIRST_NAMES)}, s, k, 'first');
 create or replace temp macro last_name(s, k) as pick({sql_list(LAST_NAMES)}, s, k, 'last');
 create or replace temp macro street(s, k) as
@@ -50,9 +56,9 @@ create or replace temp macro phone(s, k, salt) as
     || lpad(cast(ui(s, k, salt || 'b', 0, 9999) as varchar), 4, '0');
 create or replace temp macro sfid(prefix, k) as prefix || 'Dn' || lpad(cast(k as varchar), 13, '0');
 -- a job's timeline follows from its key, so a later sync can move it on consistently
-create or replace temp macro job_started_at(s, id, scheduled_at) as scheduled_at + secs(ui(s, id, 'startlag', 0, 5400));
+create or replace temp macro job_started_at(s, id, scheduled_at) as plus_secs(scheduled_at, ui(s, id, 'startlag', 0, 5400));
 create or replace temp macro job_completed_at(s, id, scheduled_at, minutes) as
-    job_started_at(s, id, scheduled_at) + secs(minutes * 60 * (0.5 + u(s, id, 'dur')));
+    plus_secs(job_started_at(s, id, scheduled_at), minutes * 60 * (0.5 + u(s, id, 'dur')));
 create or replace temp macro job_status_at(s, id, scheduled_at, minutes, moment) as
     case
         when u(s, id, 'cancel') < 0.04 then 'cancelled'
@@ -65,10 +71,10 @@ create or replace temp macro job_amount_cents(s, id, base_price_cents) as
     cast(base_price_cents * (0.6 + 1.2 * u(s, id, 'amount')) as bigint);
 -- Fivetran writes a row some minutes after the source changed it
 create or replace temp macro synced_after(s, k, salt, changed_at, as_of) as
-    least(as_of, changed_at + secs(ui(s, k, salt, 60, 900)));
+    least(as_of, plus_secs(changed_at, ui(s, k, salt, 60, 900)));
 -- when a completed job's invoice gets paid (null: never)
 create or replace temp macro paid_at(s, job_id, completed_at) as
-    case when u(s, job_id, 'unpaid') >= 0.03 then completed_at + secs(ui(s, job_id, 'paydelay', 0, 45 * 86400)) end;
+    case when u(s, job_id, 'unpaid') >= 0.03 then plus_secs(completed_at, ui(s, job_id, 'paydelay', 0, 45 * 86400)) end;
 """
 
 

@@ -252,7 +252,9 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
         f"""select * replace (phone({b}, id, 'new_phone') as phone, {t} - secs(3600) as updated_at,
                               cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
             from ({latest_sql('fivetran_postgres.customers', 'id')})
-            where not _fivetran_deleted and {batch.sample('id', 'cupd', 0.002 * batch.span_hours / 24)}""",
+            -- customers of earlier landings: a new customer's latest state is the one just landed
+            where not _fivetran_deleted and id <= {max_customer}
+              and {batch.sample('id', 'cupd', 0.002 * batch.span_hours / 24)}""",
         "changed phone numbers",
     )
     lander.land(
@@ -348,10 +350,14 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
     )
     lander.temp(
         "deleted_jobs",
-        f"""select id from ({latest_sql('fivetran_postgres.jobs', 'id')})
-            where not _fivetran_deleted
-              and ({batch.sample('id', 'jdel', 0.0002 * batch.span_hours / 24)}
-                   or customer_id in (select id from deleted_customers))""",
+        f"""with live as (
+                select id, customer_id from ({latest_sql('fivetran_postgres.jobs', 'id')}) where not _fivetran_deleted
+            )
+            select id from live
+            where {batch.sample('id', 'jdel', 0.0002 * batch.span_hours / 24)}
+               or customer_id in (select id from deleted_customers)
+               -- and one job whatever the sample: a small landing sees a delete in every batch too
+               or id = (select arg_min(id, hash(id, {b})) from live)""",
     )
     job_ids = "select id from deleted_jobs"
     lander.land("fivetran_postgres.customers",
@@ -396,12 +402,12 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
     days = math.ceil((batch.as_of - batch.previous).total_seconds() / 86400) + 1
     first_day = f"date_trunc('day', {last})"
     lander.land("fivetran_telematics.gps_events",
-                telematics.with_retries(ctx, telematics.pings_sql(ctx, first_day, days, t, not_before=last)),
+                telematics.deliveries_sql(ctx, telematics.Window(first_day, days, t, not_before=last)),
                 "pings since the last sync")
     late_day = f"date_trunc('day', {t}) - secs({1 + b % 3} * 86400)"
-    late = telematics.pings_sql(ctx, late_day, 1, t, shift_start_hour=0,
-                                max_pings=max(1, ctx.pings_per_technician_day // 12),
-                                technician_filter=f"(technician_id = {1 + b % technicians} or (technician_id + {b}) % 10 = 0)")
+    late = telematics.pings_sql(ctx, telematics.Window(
+        late_day, 1, t, shift_start_hour=0, max_pings=max(1, ctx.pings_per_technician_day // 12),
+        technician_filter=f"(technician_id = {1 + b % technicians} or (technician_id + {b}) % 10 = 0)"))
     lander.land(
         "fivetran_telematics.gps_events",
         f"""select * replace (_fivetran_id || '-late' as _fivetran_id,

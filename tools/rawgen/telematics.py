@@ -3,9 +3,16 @@
 Fivetran dedupes webhook rows on `_fivetran_id` only, so a retried delivery lands the same event
 twice under a new `_fivetran_id`. Vans move during the driving legs of a shift and stand still
 (engine idling or off) during the visits in between.
+
+Pings are tens of millions of rows a day, so the SQL is shaped for speed: whatever depends on
+the technician and day only (van, region, route phase, sync lag) or on the ping's place in the
+shift only (time offset, driving or not) is computed once in two small tables, and each ping,
+their cross product, costs one hash and integer arithmetic on epoch seconds.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from tools.rawgen.catalog import REGIONS
 from tools.rawgen.context import Context
@@ -15,7 +22,8 @@ SCHEMA = "fivetran_telematics"
 SHIFT_START_HOUR_UTC = 12  # 7 AM on the east coast
 SHIFT_SECONDS = 12 * 3600
 LEGS_PER_SHIFT = 16  # alternating drive / visit legs
-RETRY_SHARE = 0.002
+RETRY_SLOTS = 500  # one ping in RETRY_SLOTS is delivered twice (0.2%)
+PARTS = 8
 
 
 def _region_centres() -> str:
@@ -23,103 +31,161 @@ def _region_centres() -> str:
     return f"(values {rows}) as rc(region_id, lat, lon)"
 
 
-def pings_sql(
-    ctx: Context,
-    first_day: str,
-    days: int,
-    not_after: str,
-    not_before: str | None = None,
-    shift_start_hour: int = SHIFT_START_HOUR_UTC,
-    max_pings: int | None = None,
-    technician_filter: str = "true",
-) -> str:
-    """Every ping of every technician for `days` days from `first_day`, up to `not_after`.
+def _epoch_seconds(timestamp_sql: str) -> str:
+    return f"(epoch_us(cast({timestamp_sql} as timestamp)) // 1000000)"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which pings: `days` shifts from `first_day`, recorded after `not_before` and up to `not_after`.
 
     `shift_start_hour`, `max_pings` and `technician_filter` describe overtime: a few vans out
     early, whose pings the van buffers and uploads late.
+    """
+
+    first_day: str
+    days: int
+    not_after: str
+    not_before: str | None = None
+    shift_start_hour: int = SHIFT_START_HOUR_UTC
+    max_pings: int | None = None
+    technician_filter: str = "true"
+
+
+def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) -> str:
+    """The pings of the window, as first delivered or (`retried`) as delivered again.
+
+    With `synced_by`, only the pings Fivetran has synced by then, stamped no later than it.
     """
     s = ctx.seed
     per_day = ctx.pings_per_technician_day
     leg = max(1, per_day // LEGS_PER_SHIFT)
     step = SHIFT_SECONDS / per_day
-    pings = per_day if max_pings is None else min(per_day, max_pings)
-    lower = f"and event_at > {not_before}" if not_before else ""
+    pings = per_day if w.max_pings is None else min(per_day, w.max_pings)
+    first_second = _epoch_seconds(w.first_day)
+    # integer seconds throughout: timestamp and interval arithmetic per row is slow at this volume
+    conditions = [f"p.event_second <= {_epoch_seconds(w.not_after)}"]
+    if w.not_before:
+        conditions.append(f"p.event_second > {_epoch_seconds(w.not_before)}")
+    synced = "(p.event_second // 3600 + 1) * 3600 + p.sync_lag"  # the hourly sync after the ping
+    if retried:
+        synced = f"{synced} + 60 + cast((p.draw >> 48) % 3541 as bigint)"  # the retry comes up to an hour later
+    if synced_by:
+        conditions.append(f"{synced} <= {_epoch_seconds(synced_by)} + 3600")
+        synced = f"least({synced}, {_epoch_seconds(synced_by)})"
+    # a retried delivery is a ping whose slot matches its technician-day's: a join, not a scan
+    pairing = "inner join offsets as o on td.retry_slot = o.retry_slot" if retried else "cross join offsets as o"
     return f"""
-        with pings as (
+        with technician_days as (
             select
                 t.i as technician_id,
-                d.d as day_number,
-                k.k as ping,
-                cast({first_day} as timestamp) + secs(d.d * 86400 + {shift_start_hour} * 3600 + k.k * {step})
-                    as event_at,
-                k.k // {leg} as leg,
-                -- pings spent driving so far: the position only moves on driving legs
-                (k.k // {leg} // 2) * {leg} + case when (k.k // {leg}) % 2 = 0 then k.k % {leg} else {leg} end
-                    as driven
+                'VAN-' || cast(10000 + t.i as varchar) as vehicle_id,
+                cast(t.i as varchar) || '-' as event_id_prefix,
+                rc.lat as centre_lat,
+                rc.lon as centre_lon,
+                -- where on its loop the van is at the start of the day (see `pings`)
+                sin(hash({s}, t.i, {first_second} // 86400 + d.d) % 628 / 100.0) as sin_phase,
+                cos(hash({s}, t.i, {first_second} // 86400 + d.d) % 628 / 100.0) as cos_phase,
+                {first_second} + d.d * 86400 + {w.shift_start_hour} * 3600 as shift_start_second,
+                ui({s}, t.i, 'gsync', 30, 600) as sync_lag,
+                cast(hash({s}, t.i, 'fid') & 4294967295 as bigint) as id_mask,
+                hash({s}, t.i, {first_second} // 86400 + d.d, 'retry') % {RETRY_SLOTS} as retry_slot
             from range(1, {ctx.volumes.technicians + 1}) as t(i)
-            cross join range(0, {days}) as d(d)
-            cross join range(0, {pings}) as k(k)
-            where {technician_filter.replace('technician_id', 't.i')}
+            cross join range(0, {w.days}) as d(d)
+            inner join {_region_centres()} on rc.region_id = 1 + (t.i - 1) % 8
+            where {w.technician_filter.replace('technician_id', 't.i')}
         ),
 
-        placed as (
+        offsets as (
             select
-                p.*,
-                rc.lat + 0.15 * sin(p.driven * 0.002 + hash({s}, p.technician_id, p.day_number) % 628 / 100.0)
-                    as latitude,
-                rc.lon + 0.15 * cos(p.driven * 0.0026 + hash({s}, p.technician_id, p.day_number) % 628 / 100.0)
-                    as longitude,
-                p.leg % 2 = 0 as is_driving
-            from pings as p
-            inner join {_region_centres()} on rc.region_id = 1 + (p.technician_id - 1) % 8
-            where p.event_at <= {not_after} {lower}
+                cast(k.k * {step} as bigint) as offset_second,
+                (k.k // {leg}) % 2 = 0 as is_driving,
+                sin(driven * 0.002) as sin_lat,
+                cos(driven * 0.002) as cos_lat,
+                sin(driven * 0.0026) as sin_lon,
+                cos(driven * 0.0026) as cos_lon,
+                hash({s}, k.k, 'retry') % {RETRY_SLOTS} as retry_slot
+            from (
+                select
+                    k,
+                    -- pings spent driving so far: the position only moves on driving legs
+                    (k // {leg} // 2) * {leg} + case when (k // {leg}) % 2 = 0 then k % {leg} else {leg} end
+                        as driven
+                from range(0, {pings}) as k(k)
+            ) as k
+        ),
+
+        pings as (
+            select
+                td.technician_id,
+                td.vehicle_id,
+                td.event_id_prefix,
+                td.sync_lag,
+                o.is_driving,
+                td.shift_start_second + o.offset_second as event_second,
+                -- the position on the van's loop, sin(x + phase) and cos(x + phase) from the
+                -- sines and cosines of x per ping and of the phase per technician-day
+                td.centre_lat + 0.15 * (o.sin_lat * td.cos_phase + o.cos_lat * td.sin_phase) as latitude,
+                td.centre_lon + 0.15 * (o.cos_lon * td.cos_phase - o.sin_lon * td.sin_phase) as longitude,
+                -- _fivetran_id: the technician and second, scrambled by a two-round Feistel
+                -- network, so the ids look random and are unique as (technician, second) is
+                xor(td.shift_start_second + o.offset_second, td.id_mask) as id_low
+            from technician_days as td
+            {pairing}
+        ),
+
+        drawn as (
+            select *, hash({s}, id_low) as draw
+            from pings
         )
 
         select
-            cast(technician_id as varchar) || '-' || cast(cast(epoch(event_at) as bigint) as varchar) as event_id,
-            'VAN-' || cast(10000 + technician_id as varchar) as vehicle_id,
-            technician_id,
-            event_at,
-            latitude,
-            longitude,
-            -- whole tenths of a mph, without round(), which is slow over hundreds of millions of rows
-            case when is_driving then (180 + floor(400 * u({s}, technician_id * 100000 + ping, 'spd'))) / 10 else 0 end
-                as speed_mph,
-            is_driving or u({s}, technician_id * 100000 + ping, 'idle') < 0.35 as ignition_on,
-            cast(hash({s}, technician_id, epoch(event_at), 'fid') as varchar) as _fivetran_id,
-            date_trunc('hour', event_at) + secs(3600 + ui({s}, technician_id, 'gsync', 30, 600)) as _fivetran_synced
-        from placed
+            p.event_id_prefix || cast(p.event_second as varchar) as event_id,
+            p.vehicle_id,
+            p.technician_id,
+            make_timestamp(p.event_second * 1000000) as event_at,
+            p.latitude,
+            p.longitude,
+            -- whole tenths of a mph; separate bits of the draw decide speed, idling and retry delay
+            case when p.is_driving then (180 + (p.draw >> 24) % 400) / 10 else 0 end as speed_mph,
+            p.is_driving or (p.draw >> 40) % 100 < 35 as ignition_on,
+            hex((xor(p.technician_id, cast(p.draw & 16777215 as bigint)) << 32) | p.id_low){" || '-r'" if retried else ""}
+                as _fivetran_id,
+            make_timestamp(({synced}) * 1000000) as _fivetran_synced
+        from drawn as p
+        where {' and '.join(conditions)}
     """
+
+
+def pings_sql(ctx: Context, window: Window) -> str:
+    """Every ping of the window, first delivery, stamped with the hourly sync that follows it."""
+    return _pings_sql(ctx, window, synced_by=None, retried=False)
+
+
+def deliveries_sql(ctx: Context, window: Window) -> str:
+    """The pings of the window synced by the context's time, plus the duplicates retries leave."""
+    return f"""
+        select * from ({_pings_sql(ctx, window, synced_by=ctx.as_of_sql, retried=False)}) as first_deliveries
+        union all
+        -- a retried webhook delivery: same event, new _fivetran_id, a later sync
+        select * from ({_pings_sql(ctx, window, synced_by=ctx.as_of_sql, retried=True)}) as retries
+    """
+
+
+def gps_events_window(ctx: Context, technician_filter: str = "true") -> Window:
+    """Pings of the last `gps_days` days."""
+    first_day = f"date_trunc('day', {ctx.as_of_sql}) - secs({ctx.gps_days - 1} * 86400)"
+    return Window(first_day, ctx.gps_days, ctx.as_of_sql, technician_filter=technician_filter)
 
 
 def gps_events_sql(ctx: Context) -> str:
     """Pings of the last `gps_days` days, synced hourly, plus the duplicates retries leave."""
-    first_day = f"date_trunc('day', {ctx.as_of_sql}) - secs({ctx.gps_days - 1} * 86400)"
-    return with_retries(ctx, pings_sql(ctx, first_day, ctx.gps_days, ctx.as_of_sql))
-
-
-def with_retries(ctx: Context, events_sql: str) -> str:
-    s = ctx.seed
-    return f"""
-        with events as ({events_sql}),
-
-        synced as (
-            select * replace (least(_fivetran_synced, {ctx.as_of_sql}) as _fivetran_synced)
-            from events
-            where _fivetran_synced <= {ctx.as_of_sql} + secs(3600)
-        )
-
-        select * from synced
-        union all
-        -- a retried webhook delivery: same event, new _fivetran_id, a later sync
-        select * replace (
-            _fivetran_id || '-r' as _fivetran_id,
-            least(_fivetran_synced + secs(ui({s}, hash(event_id), 'retry', 60, 3600)), {ctx.as_of_sql}) as _fivetran_synced
-        )
-        from synced
-        where u({s}, hash(event_id), 'retried') < {RETRY_SHARE}
-    """
+    return deliveries_sql(ctx, gps_events_window(ctx))
 
 
 def tables(ctx: Context) -> list[LandedTable]:
-    return [LandedTable(SCHEMA, "gps_events", gps_events_sql(ctx))]
+    # each part is one technician in PARTS, so the parts are written side by side
+    parts = tuple(deliveries_sql(ctx, gps_events_window(ctx, f"technician_id % {PARTS} = {part}"))
+                  for part in range(PARTS))
+    return [LandedTable(SCHEMA, "gps_events", gps_events_sql(ctx), parts=parts,
+                        uncompressed=("event_id", "_fivetran_id"))]
