@@ -12,6 +12,7 @@ Each run uses its own warehouse folder under --workdir, so nothing touches .ware
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +33,13 @@ class Measure:
     wall_seconds: float
     peak_mib: float
     output: str
+    slowest: list[tuple[str, float]] = field(default_factory=list)
 
 
 def timed(command: list[str], env: dict[str, str]) -> Measure:
     """Run under /usr/bin/time -v: wall clock and peak resident memory of the whole command."""
-    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=ROOT, env=env, capture_output=True, text=True,
+                            check=False)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr)
@@ -62,8 +65,22 @@ def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path) -> 
         results["sync"] = timed([str(BIN / "tools"), "sync", "--seed", str(seed + 1), "--span-hours", "24"], env)
     if "incremental_build" in phases:
         results["incremental_build"] = timed([str(BIN / "dbt"), "build", *dbt_paths], env)
+        results["incremental_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")
     shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+def slowest_nodes(run_results: Path, count: int = 10) -> list[tuple[str, float]]:
+    """Where a dbt build spent its time: the slowest nodes, then the total per resource type."""
+    results = json.loads(run_results.read_text())["results"]
+    by_type: dict[str, float] = {}
+    for node in results:
+        kind = node["unique_id"].split(".")[0]
+        by_type[kind] = by_type.get(kind, 0.0) + node["execution_time"]
+    slowest = sorted(results, key=lambda node: node["execution_time"], reverse=True)[:count]
+    return ([(node["unique_id"].split(".", 2)[-1], node["execution_time"]) for node in slowest]
+            + [(f"all {kind}s ({sum(1 for n in results if n['unique_id'].startswith(kind + '.'))})", seconds)
+               for kind, seconds in sorted(by_type.items(), key=lambda item: -item[1])])
 
 
 def rows_landed(output: str) -> int:
@@ -109,6 +126,9 @@ def main() -> None:
                 print("  " + line.strip())
     if "incremental_build" in medians and medians.get("full_build"):
         print(f"\nincremental build / full build: {medians['incremental_build'] / medians['full_build']:.3f}")
+        print("incremental build, node seconds (first run; 2 threads run nodes side by side):")
+        for name, seconds in runs[0]["incremental_build"].slowest:
+            print(f"  {seconds:7.2f}  {name}")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,13 @@
 #}
 {% macro incremental_lookback_filter(synced_column='_fivetran_synced', lookback_hours=none) -%}
     {%- set hours = lookback_hours if lookback_hours is not none else var('incremental_lookback_days') * 24 -%}
-    {{ synced_column }} >= (
-        select {{ dbt.dateadd('hour', -1 * hours, 'max(_fivetran_synced)') }}
-        from {{ this }}
+    (
+        {{ synced_column }} >= (
+            select {{ dbt.dateadd('hour', -1 * hours, 'max(_fivetran_synced)') }}
+            from {{ this }}
+        )
+        -- an empty table has no high-water mark: read everything
+        or not exists (select 1 from {{ this }})
     )
 {%- endmacro %}
 

@@ -124,6 +124,21 @@ def test_incremental_staging_holds_the_live_keys_after_syncs(
         assert deleted_since > 0
 
 
+def test_an_empty_incremental_table_reads_all_of_raw(built: Warehouse, tmp_path: Path) -> None:
+    """With no high-water mark (a table created while its raw table was empty), a run reads everything."""
+    wh = Warehouse(tmp_path)
+    shutil.copytree(built.analytics_path.parent, wh.analytics_path.parent)
+    con = duckdb.connect(str(wh.analytics_path))
+    try:
+        con.execute("delete from main_staging.stg_quickbooks__payment")
+    finally:
+        con.close()
+    wh.dbt("run", "--select", "stg_quickbooks__payment")
+    assert wh.query("select count(*) from main_staging.stg_quickbooks__payment") == \
+        built.query("select count(*) from main_staging.stg_quickbooks__payment")
+    assert wh.query("select count(*) from main_staging.stg_quickbooks__payment")[0][0] > 0
+
+
 def test_a_rebuild_with_no_new_data_changes_no_mart(built: Warehouse, tmp_path: Path) -> None:
     before = tmp_path / "before.duckdb"
     shutil.copy(built.analytics_path, before)
