@@ -140,8 +140,8 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
     """Each job's total split over 1-5 lines whose amounts add up to it exactly.
 
     Line `n` of `c` takes the share between (n/c)^0.7 and ((n+1)/c)^0.7 of the total; the 15
-    possible shares are a lookup table, joined on the job's line count, rather than computed
-    per line.
+    possible shares, and the descriptions ('part line 2'), are a lookup table joined on the
+    job's line count, rather than computed per line.
     """
     s, as_of = ctx.seed, ctx.as_of_sql
     return f"""
@@ -150,7 +150,10 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
                 c.c as line_count,
                 n.n as line_number,
                 pow(n.n / c.c, 0.7) as lower_share,
-                pow((n.n + 1) / c.c, 0.7) as upper_share
+                pow((n.n + 1) / c.c, 0.7) as upper_share,
+                'labor line ' || cast(n.n + 1 as varchar) as labor_description,
+                'part line ' || cast(n.n + 1 as varchar) as part_description,
+                'fee line ' || cast(n.n + 1 as varchar) as fee_description
             from range(1, 6) as c(c)
             inner join range(0, 5) as n(n) on n.n < c.c
         ),
@@ -162,9 +165,7 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
                 j.created_at,
                 j.updated_at,
                 j.is_deleted,
-                sh.line_number,
-                sh.lower_share,
-                sh.upper_share
+                sh.*
             from {facts} as j
             inner join shapes as sh on sh.line_count = ui({s}, j.id, 'nlines', 1, 5)
         ),
@@ -178,16 +179,19 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
                     floor(total_amount_cents * upper_share) - floor(total_amount_cents * lower_share)
                     as bigint
                 ) as amount_cents,
-                case when line_number = 0 then 'labor'
-                    else pick(['part', 'part', 'fee'], {s}, job_id * 8 + line_number, 'ltype') end as line_type,
+                -- two parts to one fee
+                case when line_number = 0 then 0 when u({s}, job_id * 8 + line_number, 'ltype') * 3 < 2 then 1 else 2 end
+                    as line_kind,
                 case when line_number = 0 then cast(ui({s}, job_id, 'hours', 1, 8) as decimal(10, 2))
                     else cast(ui({s}, job_id * 8 + line_number, 'qty', 1, 4) as decimal(10, 2)) end as quantity
             from lines
         )
 
         select
-            id, job_id, line_type,
-            line_type || ' line ' || cast(line_number + 1 as varchar) as description,
+            id, job_id,
+            case line_kind when 0 then 'labor' when 1 then 'part' else 'fee' end as line_type,
+            case line_kind when 0 then labor_description when 1 then part_description else fee_description end
+                as description,
             quantity,
             cast(amount_cents / quantity as bigint) as unit_price_cents,
             amount_cents,
@@ -199,7 +203,10 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
         union all
         -- the line before the job was deleted
         select
-            id, job_id, line_type, line_type || ' line ' || cast(line_number + 1 as varchar), quantity,
+            id, job_id,
+            case line_kind when 0 then 'labor' when 1 then 'part' else 'fee' end,
+            case line_kind when 0 then labor_description when 1 then part_description else fee_description end,
+            quantity,
             cast(amount_cents / quantity as bigint), amount_cents, created_at, updated_at, false,
             synced - secs(ui({s}, job_id, 'j_dsync', 1, 3600))
         from priced
