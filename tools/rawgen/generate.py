@@ -67,7 +67,7 @@ class Task:
     table: str  # qualified name
     label: str  # as progress reports it
     parts: tuple[str, ...]
-    uncompressed: tuple[str, ...] = ()
+    compression: dict[str, str] = field(default_factory=dict)  # column -> method; others: DuckDB's choice
     landed: bool = True
     reads: set[str] = field(default_factory=set)
     pending_parts: int = 0
@@ -109,7 +109,8 @@ def all_tables(ctx: Context) -> list[LandedTable]:
 def landed_tasks(ctx: Context) -> list[Task]:
     tasks = [
         Task(table.qualified, f"{table.schema}.{table.name}", tuple(landed_select(table, sql) for sql in table.part_sqls),
-             table.uncompressed)
+             {**{column: "uncompressed" for column in table.uncompressed},
+              **{column: "rle" for column in table.run_length}})
         for table in all_tables(ctx)
     ]
     # single-threaded parts first, while the facts are still being written; the tables whose
@@ -124,13 +125,13 @@ def reads_of(task: Task) -> set[str]:
 
 
 def create_table(con: duckdb.DuckDBPyConnection, task: Task) -> None:
-    """An empty table with the columns of the task's rows, id strings stored uncompressed."""
+    """An empty table with the columns of the task's rows, stored as the task says."""
     columns = con.execute(f"describe {task.parts[0]}").fetchall()
-    unknown = set(task.uncompressed) - {name for name, *_ in columns}
+    unknown = set(task.compression) - {name for name, *_ in columns}
     if unknown:
         raise ValueError(f"{task.label} has no column {sorted(unknown)}")
     definitions = ", ".join(
-        f'"{name}" {data_type}' + (" using compression uncompressed" if name in task.uncompressed else "")
+        f'"{name}" {data_type}' + (f" using compression {task.compression[name]}" if name in task.compression else "")
         for name, data_type, *_ in columns
     )
     con.execute(f"create table {task.table} ({definitions})")

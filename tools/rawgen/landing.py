@@ -17,6 +17,9 @@ class LandedTable:
     # made in random order): DuckDB's compression takes 3-4 times longer to write them than
     # storing them as they are, and saves little on them (timestamps a quarter), so it is skipped.
     uncompressed: tuple[str, ...] = ()
+    # Columns whose rows come in long runs of one value (a van's pings arrive together):
+    # run-length encoded, without DuckDB trying every other method on them first.
+    run_length: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:

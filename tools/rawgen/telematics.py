@@ -80,7 +80,6 @@ def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) ->
             select
                 t.i as technician_id,
                 'VAN-' || cast(10000 + t.i as varchar) as vehicle_id,
-                cast(t.i as varchar) || '-' as event_id_prefix,
                 rc.lat as centre_lat,
                 rc.lon as centre_lon,
                 -- where on its loop the van is at the start of the day (see `pings`)
@@ -119,7 +118,6 @@ def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) ->
             select
                 td.technician_id,
                 td.vehicle_id,
-                td.event_id_prefix,
                 td.sync_lag,
                 o.is_driving,
                 td.shift_start_second + o.offset_second as event_second,
@@ -127,9 +125,10 @@ def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) ->
                 -- sines and cosines of x per ping and of the phase per technician-day
                 td.centre_lat + 0.15 * (o.sin_lat * td.cos_phase + o.cos_lat * td.sin_phase) as latitude,
                 td.centre_lon + 0.15 * (o.cos_lon * td.cos_phase - o.sin_lon * td.sin_phase) as longitude,
-                -- _fivetran_id: the technician and second, scrambled by a two-round Feistel
-                -- network, so the ids look random and are unique as (technician, second) is
-                xor(td.shift_start_second + o.offset_second, td.id_mask) as id_low
+                -- _fivetran_id: the technician and second through a two-round Feistel network (the
+                -- second, masked and multiplied by an odd number modulo 2^32, then the technician
+                -- xor a hash of that), so the ids look random and are unique as (technician, second) is
+                (xor(td.shift_start_second + o.offset_second, td.id_mask) * 1540483477) & 4294967295 as id_low
             from technician_days as td
             {pairing}
         ),
@@ -140,7 +139,8 @@ def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) ->
         )
 
         select
-            p.event_id_prefix || cast(p.event_second as varchar) as event_id,
+            -- the technician's number, then the epoch second: one cast, no concatenation
+            cast(p.technician_id * 10000000000 + p.event_second as varchar) as event_id,
             p.vehicle_id,
             p.technician_id,
             make_timestamp(p.event_second * 1000000) as event_at,
@@ -188,4 +188,5 @@ def tables(ctx: Context) -> list[LandedTable]:
     parts = tuple(deliveries_sql(ctx, gps_events_window(ctx, f"technician_id % {PARTS} = {part}"))
                   for part in range(PARTS))
     return [LandedTable(SCHEMA, "gps_events", gps_events_sql(ctx), parts=parts,
-                        uncompressed=("event_id", "_fivetran_id"))]
+                        uncompressed=("event_id", "_fivetran_id"),
+                        run_length=("technician_id", "ignition_on", "_fivetran_synced"))]
