@@ -158,22 +158,31 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
             inner join range(0, 5) as n(n) on n.n < c.c
         ),
 
+        jobs as not materialized (
+            -- what is the same on all of a job's lines, drawn once per job
+            select
+                id as job_id,
+                total_amount_cents,
+                created_at,
+                updated_at,
+                is_deleted,
+                ui({s}, id, 'nlines', 1, 5) as line_count,
+                cast(ui({s}, id, 'hours', 1, 8) as decimal(10, 2)) as hours,
+                synced_after({s}, id, 'j_sync', updated_at, {as_of}) as synced
+            from {facts}
+        ),
+
         lines as not materialized (
             select
-                j.id as job_id,
-                j.total_amount_cents,
-                j.created_at,
-                j.updated_at,
-                j.is_deleted,
-                sh.*
-            from {facts} as j
-            inner join shapes as sh on sh.line_count = ui({s}, j.id, 'nlines', 1, 5)
+                j.*,
+                sh.* exclude (line_count)
+            from jobs as j
+            inner join shapes as sh on j.line_count = sh.line_count
         ),
 
         priced as not materialized (
             select
                 *,
-                synced_after({s}, job_id, 'j_sync', updated_at, {as_of}) as synced,
                 job_id * 8 + line_number as id,
                 cast(
                     floor(total_amount_cents * upper_share) - floor(total_amount_cents * lower_share)
@@ -182,7 +191,7 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
                 -- two parts to one fee
                 case when line_number = 0 then 0 when u({s}, job_id * 8 + line_number, 'ltype') * 3 < 2 then 1 else 2 end
                     as line_kind,
-                case when line_number = 0 then cast(ui({s}, job_id, 'hours', 1, 8) as decimal(10, 2))
+                case when line_number = 0 then hours
                     else cast(ui({s}, job_id * 8 + line_number, 'qty', 1, 4) as decimal(10, 2)) end as quantity
             from lines
         )

@@ -96,18 +96,30 @@ def invoice_line_sql(ctx: Context, facts: str = "invoice_facts") -> str:
     """Two lines per invoice (service, materials) whose amounts add up to the invoice total."""
     s, as_of = ctx.seed, ctx.as_of_sql
     return f"""
+        with invoices as (
+            -- what both lines of an invoice share, computed once per invoice
+            select
+                invoice_id,
+                total_amount - materials_amount as service_amount,
+                materials_amount,
+                cast(service_type_id as varchar) as item_id,
+                is_deleted,
+                synced_after({s}, job_id, 'qi_osync', invoiced_at, {as_of}) as synced
+            from {facts}
+        )
+
         select
             invoice_id,
             line as index,
-            case line when 0 then total_amount - materials_amount else materials_amount end as amount,
+            case line when 0 then service_amount else materials_amount end as amount,
             case line when 0 then 'Service' else 'Materials' end as description,
             'SalesItemLineDetail' as detail_type,
-            cast(service_type_id as varchar) as sales_item_item_id,
+            item_id as sales_item_item_id,
             cast(1 as decimal(18, 2)) as sales_item_quantity,
-            case line when 0 then total_amount - materials_amount else materials_amount end as sales_item_unit_price,
+            case line when 0 then service_amount else materials_amount end as sales_item_unit_price,
             is_deleted as _fivetran_deleted,
-            synced_after({s}, job_id, 'qi_osync', invoiced_at, {as_of}) as _fivetran_synced
-        from {facts}, (values (0), (1)) as l(line)
+            synced as _fivetran_synced
+        from invoices, (values (0), (1)) as l(line)
     """
 
 
