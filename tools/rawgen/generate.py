@@ -164,11 +164,12 @@ class Writers:
     def _insert(self, table: str, select_sql: str) -> None:
         self._cursor().execute(f"insert into {table} {select_sql}")
 
-    def stop(self) -> None:
-        """Interrupt whatever still runs (after a failure), then close the cursors."""
-        with self.lock:
-            for cursor in self.cursors:
-                cursor.interrupt()
+    def stop(self, interrupt: bool = False) -> None:
+        """Wait for the writers (after a failure, interrupt what still runs), then close the cursors."""
+        if interrupt:
+            with self.lock:
+                for cursor in self.cursors:
+                    cursor.interrupt()
         self.pool.shutdown(wait=True, cancel_futures=True)
         for cursor in self.cursors:
             cursor.close()
@@ -223,8 +224,10 @@ def write_all(con: duckdb.DuckDBPyConnection, ctx: Context, say: Callable[[str],
                 else:
                     done.add(task.label)
                     say(f"  {'facts: ' + task.label:<42} {rows:>12,} rows {elapsed:6.1f}s")
-    finally:
-        writers.stop()
+    except BaseException:
+        writers.stop(interrupt=True)
+        raise
+    writers.stop()
     con.execute(f"detach {WORK}")
     return counts
 
