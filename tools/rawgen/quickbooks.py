@@ -100,7 +100,7 @@ def invoice_line_sql(ctx: Context, facts: str = "invoice_facts") -> str:
             -- what both lines of an invoice share, computed once per invoice
             select
                 invoice_id,
-                total_amount - materials_amount as service_amount,
+                cast(total_amount - materials_amount as decimal(18, 2)) as service_amount,
                 materials_amount,
                 cast(service_type_id as varchar) as item_id,
                 is_deleted,
