@@ -68,11 +68,13 @@ def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) ->
     if w.not_before:
         conditions.append(f"p.event_second > {_epoch_seconds(w.not_before)}")
     synced = "(p.event_second // 3600 + 1) * 3600 + p.sync_lag"  # the hourly sync after the ping
-    if retried:
-        synced = f"{synced} + 60 + cast((p.draw >> 48) % 3541 as bigint)"  # the retry comes up to an hour later
     if synced_by:
         conditions.append(f"{synced} <= {_epoch_seconds(synced_by)} + 3600")
         synced = f"least({synced}, {_epoch_seconds(synced_by)})"
+    if retried:
+        synced = f"{synced} + 60 + cast((p.draw >> 48) % 3541 as bigint)"  # the retry comes up to an hour later
+        if synced_by:
+            synced = f"least({synced}, {_epoch_seconds(synced_by)})"
     # a retried delivery is a ping whose slot matches its technician-day's: a join, not a scan
     pairing = "inner join offsets as o on td.retry_slot = o.retry_slot" if retried else "cross join offsets as o"
     return f"""
