@@ -113,8 +113,9 @@ def landed_tasks(ctx: Context) -> list[Task]:
               **{column: "rle" for column in table.run_length}})
         for table in all_tables(ctx)
     ]
-    # single-threaded parts first, while the facts are still being written; the tables whose
-    # queries use both cores come last, where nothing else is left to run beside them
+    # the parts of a split table (single-threaded queries) first, to fill a writer whenever no
+    # fact table is ready to be written; the tables whose queries use both cores come last,
+    # where nothing else is left to run beside them
     return sorted(tasks, key=lambda task: len(task.parts) == 1)
 
 
