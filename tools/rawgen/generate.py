@@ -229,6 +229,7 @@ def write_all(con: duckdb.DuckDBPyConnection, ctx: Context, say: Callable[[str],
         writers.stop(interrupt=True)
         raise
     writers.stop()
+    con.execute("reset search_path")
     con.execute(f"detach {WORK}")
     return counts
 
@@ -255,6 +256,9 @@ def generate_raw(
     started = time.perf_counter()
     try:
         con = connect(building)
+        # Each insert leaves a partly filled row group behind; merging them (vacuum) made the final
+        # checkpoint rewrite 1-2M rows on one thread. A fresh landing can keep them as they are.
+        con.execute("set max_vacuum_tasks = 0")
         try:
             counts = write_all(con, ctx, say)
             state.write(con, state.LandingState(seed, scale, gps_days, as_of, 0))
