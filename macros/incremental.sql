@@ -85,8 +85,3 @@
 {% macro upsert_strategy() -%}
     {{ return('merge' if target.type == 'snowflake' else 'delete+insert') }}
 {%- endmacro %}
-
-{# The invoices int_paid_invoices_attributed keeps: live in QuickBooks and paid in full. #}
-{% macro paid_invoice_ids() -%}
-    (select invoice_id from {{ ref('stg_quickbooks__invoice') }} where balance = 0)
-{%- endmacro %}

@@ -4,7 +4,9 @@
         unique_key='invoice_id',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
-        post_hook="{{ delete_missing_rows(paid_invoice_ids(), 'invoice_id') }}",
+        post_hook="{{ delete_missing_rows(
+            '(select invoice_id from ' ~ ref('stg_quickbooks__invoice') ~ ' where balance = 0)', 'invoice_id'
+        ) }}",
     )
 }}
 
@@ -48,21 +50,20 @@ changed_invoices as (
 
 {% endif %}
 
+{%- set changed_only = 'where invoice_id in (select changed_invoices.invoice_id from changed_invoices)'
+    if is_incremental() else '' %}
+
 invoices as (
 
     select * from {{ ref('stg_quickbooks__invoice') }}
-    {% if is_incremental() %}
-    where invoice_id in (select changed_invoices.invoice_id from changed_invoices)
-    {% endif %}
+    {{ changed_only }}
 
 ),
 
 invoice_lines as (
 
     select * from {{ ref('stg_quickbooks__invoice_line') }}
-    {% if is_incremental() %}
-    where invoice_id in (select changed_invoices.invoice_id from changed_invoices)
-    {% endif %}
+    {{ changed_only }}
 
 ),
 

@@ -102,41 +102,34 @@ arrivals as (
 
 ),
 
-extended_routes as (
+-- stored rows that still count every ping synced up to their high-water mark
+exact_routes as (
 
-    select stored_routes.*
+    select
+        stored_routes.*,
+        arrivals.first_new_ping_at
     from stored_routes
     inner join arrivals
         on
             stored_routes.technician_id = arrivals.technician_id
             and stored_routes.route_date = arrivals.route_date
-    where
-        stored_routes.ping_count = arrivals.counted_pings
-        and stored_routes.last_ping_at < arrivals.first_new_ping_at
+    where stored_routes.ping_count = arrivals.counted_pings
 
 ),
 
--- days the look-back re-read but that received nothing new: left as they are
-unchanged_days as (
+-- extended: all their new pings come after their last one
+extended_routes as (
 
-    select
-        stored_routes.technician_id,
-        stored_routes.route_date
-    from stored_routes
-    inner join arrivals
-        on
-            stored_routes.technician_id = arrivals.technician_id
-            and stored_routes.route_date = arrivals.route_date
-    where
-        stored_routes.ping_count = arrivals.counted_pings
-        and arrivals.first_new_ping_at is null
+    select * from exact_routes
+    where last_ping_at < first_new_ping_at
 
 ),
 
 {% endif %}
 
 -- the pings to measure: all of a recomputed day; the new ones of an extended day, after the
--- last ping it already counts (kept, not counted again, for the leg that leads from it)
+-- last ping it already counts (kept, not counted again, for the leg that leads from it); none
+-- of a day the look-back re-read that received nothing new
 measured_pings as (
 
     select
@@ -148,21 +141,19 @@ measured_pings as (
         {%- endif %}
     from day_pings
     {% if is_incremental() %}
+    left join exact_routes
+        on
+            day_pings.technician_id = exact_routes.technician_id
+            and day_pings.route_date = exact_routes.route_date
     left join extended_routes
         on
             day_pings.technician_id = extended_routes.technician_id
             and day_pings.route_date = extended_routes.route_date
-    left join unchanged_days
-        on
-            day_pings.technician_id = unchanged_days.technician_id
-            and day_pings.route_date = unchanged_days.route_date
     where
-        unchanged_days.technician_id is null
-        and (
-            extended_routes.technician_id is null
-            or day_pings.is_new
-            or day_pings.event_at = extended_routes.last_ping_at
-        )
+        exact_routes.technician_id is null
+        or exact_routes.first_new_ping_at <= exact_routes.last_ping_at
+        or day_pings.is_new
+        or day_pings.event_at = extended_routes.last_ping_at
     {% endif %}
 
 ),

@@ -9,7 +9,7 @@
 }}
 
 {#
-    An incremental table, not a view (about 9M invoices, each landed two or three times as it is paid at scale 1; docs/incremental.md):
+    An incremental table, not a view (about 9M invoices and their CDC history at scale 1; docs/incremental.md):
     each run deduplicates only the raw rows synced since the last one and upserts them; the
     pre-hook removes the keys Fivetran soft-deleted meanwhile. A change to this model's columns
     needs `--full-refresh`.
