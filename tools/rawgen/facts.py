@@ -121,17 +121,34 @@ def job_facts_sql(
             inner join service_type_facts as st on k.service_type_id = st.id
         ),
 
-        staged as (
+        -- Technicians take a region's jobs of a day in turn, in the order they are scheduled,
+        -- from a starting technician drawn per region and day: a day's load is spread evenly
+        -- (a draw per job would give some technicians a dozen jobs and others none). The start
+        -- depends on the first id, so the parts of a split generation start at different technicians.
+        dispatched as (
             select
                 t.*,
-                t.region_id + {REGION_COUNT} * ui({s}, t.id, 'tech', 0, ({technician_count} - t.region_id) // {REGION_COUNT})
-                    as technician_id,
+                row_number() over (
+                    partition by t.region_id, cast(t.scheduled_at as date) order by t.scheduled_at, t.id
+                ) - 1 as day_rank,
+                ({technician_count} - t.region_id) // {REGION_COUNT} + 1 as region_technicians
+            from timed as t
+        ),
+
+        staged as (
+            select
+                t.* exclude (day_rank, region_technicians),
+                t.region_id + {REGION_COUNT} * (
+                    (t.day_rank + ui({s}, epoch(cast(t.scheduled_at as date)) + t.region_id, 'tech_start_{first_id}',
+                                     0, t.region_technicians - 1))
+                    % t.region_technicians
+                ) as technician_id,
                 job_started_at({s}, t.id, t.scheduled_at) as started_at_planned,
                 job_completed_at({s}, t.id, t.scheduled_at, t.estimated_duration_minutes) as completed_at_planned,
                 job_status_at({s}, t.id, t.scheduled_at, t.estimated_duration_minutes, {as_of}) as status,
                 pick(['low', 'medium', 'medium', 'medium', 'high'], {s}, t.id, 'prio') as priority,
                 job_amount_cents({s}, t.id, t.base_price_cents) as final_amount_cents
-            from timed as t
+            from dispatched as t
         )
 
         select

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tools.rawgen.context import Volumes
+from tools.rawgen import facts, sqlkit
+from tools.rawgen.context import REGION_COUNT, Volumes
 from tools.rawgen.generate import all_tables, generate_raw
 from tools.rawgen.context import Context
 
@@ -187,6 +188,41 @@ def test_sources_are_referentially_consistent(landed: Path) -> None:
         assert mismatched == 0
     finally:
         con.close()
+
+
+def test_technicians_share_a_regions_jobs_of_a_day_evenly() -> None:
+    """A draw per job gave some technicians a dozen jobs a day (32 h on site) and others none."""
+    con = duckdb.connect()
+    try:
+        sqlkit.install(con)
+        facts.create_regions(con)
+        facts.create_service_types(con, 7)
+        moment = "timestamp '2026-05-01 00:00:00'"
+        technicians = 400
+        jobs = facts.job_facts_sql(7, 1, 200_000, moment, 30 * 86400, 5_000, technicians, moment)
+        worst, busiest, wrong_region = con.execute(f"""
+            with loads as (
+                select region_id, cast(scheduled_at as date) as work_date, technician_id, count(*) as jobs
+                from ({jobs}) group by all
+            ),
+
+            days as (
+                select region_id, work_date, sum(jobs) as region_jobs, max(jobs) as busiest
+                from loads group by all
+            )
+
+            select
+                max(busiest - ceil(region_jobs / (({technicians} - region_id) // {REGION_COUNT} + 1))),
+                max(busiest),
+                (select count(*) from loads where (technician_id - region_id) % {REGION_COUNT} <> 0)
+            from days
+        """).fetchone()
+    finally:
+        con.close()
+    assert wrong_region == 0  # a job goes to a technician of its customer's region
+    # no technician takes more than an even share of the region's day, give or take one
+    assert worst <= 1
+    assert busiest >= 10  # the test's volumes give technicians a full day
 
 
 def test_same_seed_same_data_other_seed_other_data(tmp_path: Path, landed: Path) -> None:
