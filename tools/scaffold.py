@@ -30,7 +30,7 @@ from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, re
 from tools.naming import fivetran_name, humanize, needs_quoting, singular, sql_column
 from tools.types import TypeInfo, type_info
 from tools.warehouse import LandedSchema
-from tools.yamlio import Flow, FlowList, merge
+from tools.yamlio import Flow, FlowList, merge, unmatched
 
 MANIFEST = ".scaffold.json"
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -146,6 +146,7 @@ class Resolution:
     models: list[Model]
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    partial: bool = False  # some tables picked (--tables): the others are not compared
 
 
 def _system_columns(sync_mode: str | None, keyless: bool) -> list[ft.Column]:
@@ -239,6 +240,7 @@ def resolve(
             raise ToolError(f"unknown table {unknown[0]!r}; the connector has: {', '.join(t.name for t in tables)}")
         picked = {known[name].name for name in wanted}
         tables = [table for table in tables if table.name in picked]
+        resolution.partial = True
     table_names = {table.name for table in tables} | {table.source_name for table in tables}
     for name in keys:
         if name not in table_names:
@@ -666,6 +668,9 @@ class Outcome:
     changes: list[FileChange]
     notes: list[str]
     manifest: FileChange | None = None
+    # listed in the YAML files but no longer in the connector: reported, never removed, since
+    # the entries may carry hand-written docs and tests, and models downstream may still use them
+    gone: list[str] = field(default_factory=list)
 
     @property
     def out_of_date(self) -> bool:
@@ -699,8 +704,9 @@ def render_manifest(files: dict[str, str]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def plan_folder(settings: Settings, models: list[Model], folder: Path) -> Outcome:
-    """Compare what the connector needs with the folder; nothing is written."""
+def plan_folder(settings: Settings, models: list[Model], folder: Path, complete: bool = True) -> Outcome:
+    """Compare what the connector needs with the folder; nothing is written. `complete`: `models`
+    is the whole connector, so what the YAML lists beyond it has gone from the connector."""
     manifest = _read_manifest(folder)
     new_manifest = dict(manifest)
     changes: list[FileChange] = []
@@ -729,12 +735,22 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path) -> Outcom
                            "edited by hand; its YAML entry is not extended either")
             )
 
-    for filename, doc in (
-        (f"_{settings.source}__sources.yml", sources_doc(settings, models)),
-        (f"_{settings.source}__models.yml", models_doc(settings, yaml_models)),
+    left_alone = {model_name(settings, model) for model in models if model not in yaml_models}
+    # the columns of a hand-edited model are its author's, not the connector's
+    every_model = models_doc(settings, models)
+    every_model["models"] = [
+        {key: value for key, value in entry.items() if key != "columns" or entry["name"] not in left_alone}
+        for entry in every_model["models"]
+    ]
+    gone: list[str] = []
+    for filename, doc, compared in (
+        (f"_{settings.source}__sources.yml", sources_doc(settings, models), sources_doc(settings, models)),
+        (f"_{settings.source}__models.yml", models_doc(settings, yaml_models), every_model),
     ):
         path = folder / filename
         current = read_text(path)
+        if complete:
+            gone.extend(f"{path.name}: {item}" for item in unmatched(current, compared, what=str(path)))
         if "models" in doc and not doc["models"]:  # every SQL file is hand-edited
             if current is not None:
                 changes.append(FileChange(path, UNCHANGED, current, current))
@@ -747,7 +763,7 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path) -> Outcom
         else:
             changes.append(FileChange(path, UPDATED, current, merged, "added " + _summary(added)))
 
-    outcome = Outcome(folder=folder, changes=changes, notes=notes)
+    outcome = Outcome(folder=folder, changes=changes, notes=notes, gone=gone)
     manifest_text = render_manifest(new_manifest)
     old_manifest_text = read_text(folder / MANIFEST)
     if manifest_text != old_manifest_text:
@@ -819,11 +835,14 @@ def run(
     """Plan, then print diffs (--dry-run, --check) or write; returns what happened."""
     if not (dry_run or check):
         check_writable_dir(folder)  # before reading or planning anything: nothing is touched on failure
-    outcome = plan_folder(settings, resolution.models, folder)
+    outcome = plan_folder(settings, resolution.models, folder, complete=not resolution.partial)
     for note in resolution.notes:
         echo(f"note: {note}")
     for skipped in resolution.skipped:
         echo(f"skipped: {skipped}")
+    for item in outcome.gone:
+        echo(f"gone: {item} is no longer in the connector (left in place: remove it and what uses it, "
+             "or enable it again in Fivetran)")
     if dry_run or check:
         for change in outcome.changes:
             if change.writes or (change.status == LEFT_ALONE and change.old != change.new):

@@ -175,6 +175,13 @@ def _names_of_node(node: yaml.Node) -> set[str]:
     return names
 
 
+def _compose(text: str, what: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ToolError(f"cannot read {what}: it is not valid YAML ({str(exc).splitlines()[0]})") from None
+
+
 class _Merger:
     """Finds where things are with libyaml's composer (node positions, fast), inserts text lines."""
 
@@ -185,10 +192,7 @@ class _Merger:
         self.lines = text.splitlines()
         self.insertions: list[_Insertion] = []
         self.added: list[str] = []
-        try:
-            self.root = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            raise ToolError(f"cannot read {what}: it is not valid YAML ({str(exc).splitlines()[0]})") from None
+        self.root = _compose(text, what)
 
     def _insert(self, after_line: int, lines: list[str]) -> None:
         self.insertions.append(_Insertion(after_line, lines, len(self.insertions)))
@@ -303,6 +307,43 @@ def merge(text: str | None, desired: dict[str, Any], what: str = "the YAML file"
     if result != text:
         _verify(result, desired, what)
     return result, merger.added
+
+
+def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML file") -> list[str]:
+    """What the file lists (sources, tables, columns, models) that `desired` does not, labelled as
+    `merge` labels what it adds: `source.table name`, `source.table.column name`.
+
+    Columns are compared only where `desired` lists columns for the item.
+    """
+    if text is None or not text.strip():
+        return []
+    root = _compose(text, what)
+    found: list[str] = []
+
+    def walk(node: yaml.Node, wanted: dict[str, Any], path: str) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key in MERGED_LISTS:
+            listed = _get(node, key) if key in wanted else None
+            if listed is None or not isinstance(listed[1], yaml.SequenceNode):
+                continue
+            by_name: dict[str, dict[str, Any]] = {}
+            for item in wanted[key]:
+                for name_key in ("name", "identifier"):
+                    if name_key in item:
+                        by_name.setdefault(str(item[name_key]).lower(), item)
+            for existing in listed[1].value:
+                names = _names_of_node(existing)
+                match = next((by_name[name] for name in sorted(names) if name in by_name), None)
+                if match is not None:
+                    walk(existing, match, f"{path}{_label(match)}.")
+                elif names:
+                    name_node = _get(existing, "name") if isinstance(existing, yaml.MappingNode) else None
+                    label = name_node[1].value if name_node and isinstance(name_node[1], yaml.ScalarNode) else min(names)
+                    found.append(f"{path}{key[:-1]} {label}")
+
+    walk(root, desired, "")
+    return found
 
 
 def _verify(text: str, desired: dict[str, Any], what: str) -> None:

@@ -133,6 +133,46 @@ def test_schema_change_adds_only_what_is_new_and_hand_edits_survive(project: Pat
     assert scaffold(project, "--check", schema=v2).exit_code == 0
 
 
+def test_tables_and_columns_gone_from_the_connector_are_reported_and_left_in_place(
+    project: Path, tmp_path: Path
+) -> None:
+    assert scaffold(project).exit_code == 0
+    folder = project / SF
+    account_sql = folder / "stg_salesforce__account.sql"
+    account_sql.write_text(account_sql.read_text().replace("-- ids\n", "-- ids (reviewed)\n"))
+    doc = json.loads(SCHEMA_JSON.read_text())
+    tables = doc["data"]["schemas"]["salesforce"]["tables"]
+    tables["Task"]["enabled"] = False
+    del tables["Case"]["columns"]["Priority"]
+    del tables["Account"]["columns"]["Industry"]
+    v2 = tmp_path / "schema_v2.json"
+    v2.write_text(json.dumps(doc))
+    before = snapshot(folder)
+
+    result = scaffold(project, schema=v2)
+    assert result.exit_code == 0, result.output
+    gone = sorted(line.split(" is no longer")[0] for line in result.output.splitlines() if line.startswith("gone: "))
+    assert gone == [
+        "gone: _salesforce__models.yml: model stg_salesforce__task",
+        "gone: _salesforce__models.yml: stg_salesforce__case.column priority",
+        "gone: _salesforce__sources.yml: fivetran_salesforce.account.column industry",
+        "gone: _salesforce__sources.yml: fivetran_salesforce.case.column priority",
+        "gone: _salesforce__sources.yml: fivetran_salesforce.table task",
+    ]  # not the hand-edited account model's own columns
+    after = snapshot(folder)
+    # left in place: the entries, and the SQL of the disabled table
+    assert after["stg_salesforce__task.sql"] == before["stg_salesforce__task.sql"]
+    assert "- name: stg_salesforce__task" in after["_salesforce__models.yml"].decode()
+    assert "- name: priority" in after["_salesforce__sources.yml"].decode()
+    # the regenerated case model no longer selects the column
+    assert "priority" not in after["stg_salesforce__case.sql"].decode()
+
+    # a run for some tables only says nothing of the others
+    picked = scaffold(project, "--table", "Case", schema=v2)
+    assert picked.exit_code == 0, picked.output
+    assert "gone: " not in picked.output
+
+
 def test_freshness_options(project: Path) -> None:
     result = scaffold(project, "--warn-after", "12 hour", "--error-after", "1 day")
     assert result.exit_code == 0, result.output

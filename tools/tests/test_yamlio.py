@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tools.errors import ToolError
-from tools.yamlio import Flow, FlowList, merge, render_document, scalar
+from tools.yamlio import Flow, FlowList, merge, render_document, scalar, unmatched
 
 
 def only_insertions(old: str, new: str) -> list[str]:
@@ -189,3 +189,29 @@ def test_scalars_round_trip(value: str) -> None:
 
 def test_render_document_blank_line_between_top_level_keys() -> None:
     assert render_document({"version": 2, "models": []}).startswith("version: 2\n\nmodels:")
+
+
+def test_unmatched_lists_what_the_file_has_beyond_desired() -> None:
+    text = """\
+sources:
+  - name: FIVETRAN_X
+    tables:
+      - name: my_case
+        identifier: CASE
+        columns:
+          - name: ID
+          - name: fax
+      - name: lead
+        columns:
+          - name: id
+      - name: kept_docs
+"""
+    desired = source([{"name": "case", "identifier": "CASE", "columns": [{"name": "id"}]},
+                      {"name": "kept_docs"}])
+    # matched without case and by identifier; columns compared only where desired lists them
+    assert unmatched(text, desired) == ["fivetran_x.case.column fax", "fivetran_x.table lead"]
+    assert unmatched(text, source([table("case", "id", "fax", identifier="CASE"), table("lead", "id"),
+                                   table("kept_docs")])) == []
+    assert unmatched(None, desired) == []
+    with pytest.raises(ToolError, match="not valid YAML"):
+        unmatched("sources: [", desired)
