@@ -8,9 +8,8 @@ import duckdb
 import pytest
 
 from tools.rawgen import facts, sqlkit
-from tools.rawgen.context import REGION_COUNT, Volumes
+from tools.rawgen.context import REGION_COUNT, Context, Volumes
 from tools.rawgen.generate import all_tables, generate_raw
-from tools.rawgen.context import Context
 
 from .conftest import AS_OF, Warehouse
 
