@@ -46,6 +46,9 @@ class Table:
     sync_mode: str | None  # None: the connector offers no choice (treated as soft delete)
     columns: tuple[Column, ...]
     disabled_columns: tuple[str, ...] = ()  # destination names of columns turned off in Fivetran
+    # False when the columns come from a schema config alone, which lists only the columns
+    # someone changed in Fivetran: a column missing from it may still be synced
+    columns_complete: bool = True
 
     def column(self, name: str) -> Column | None:
         for column in self.columns:
@@ -189,6 +192,7 @@ def _parse_table(
         sync_mode=sync_mode,
         columns=tuple(columns),
         disabled_columns=tuple(disabled),
+        columns_complete=listing is not None,
     )
 
 

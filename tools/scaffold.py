@@ -203,7 +203,7 @@ def _merge_landed(table: ft.Table, landed: tuple[Any, ...], disabled: set[str]) 
         base = configured.pop(landed_column.name, None) or ft.Column(landed_column.name, landed_column.name)
         columns.append(replace(base, data_type=landed_column.data_type))
     columns.extend(configured.values())  # enabled in Fivetran but not landed yet: type unknown
-    return replace(table, columns=tuple(columns))
+    return replace(table, columns=tuple(columns), columns_complete=True)
 
 
 def resolve(
@@ -735,22 +735,13 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
                            "edited by hand; its YAML entry is not extended either")
             )
 
-    left_alone = {model_name(settings, model) for model in models if model not in yaml_models}
-    # the columns of a hand-edited model are its author's, not the connector's
-    every_model = models_doc(settings, models)
-    every_model["models"] = [
-        {key: value for key, value in entry.items() if key != "columns" or entry["name"] not in left_alone}
-        for entry in every_model["models"]
-    ]
-    gone: list[str] = []
-    for filename, doc, compared in (
-        (f"_{settings.source}__sources.yml", sources_doc(settings, models), sources_doc(settings, models)),
-        (f"_{settings.source}__models.yml", models_doc(settings, yaml_models), every_model),
+    gone = _gone_from_connector(settings, models, yaml_models, folder, manifest) if complete else []
+    for filename, doc in (
+        (f"_{settings.source}__sources.yml", sources_doc(settings, models)),
+        (f"_{settings.source}__models.yml", models_doc(settings, yaml_models)),
     ):
         path = folder / filename
         current = read_text(path)
-        if complete:
-            gone.extend(f"{path.name}: {item}" for item in unmatched(current, compared, what=str(path)))
         if "models" in doc and not doc["models"]:  # every SQL file is hand-edited
             if current is not None:
                 changes.append(FileChange(path, UNCHANGED, current, current))
@@ -771,6 +762,44 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
             folder / MANIFEST, ADDED if old_manifest_text is None else UPDATED, old_manifest_text, manifest_text
         )
     return outcome
+
+
+def _gone_from_connector(
+    settings: Settings, models: list[Model], yaml_models: list[Model], folder: Path, manifest: dict[str, str]
+) -> list[str]:
+    """What the folder's YAML lists for this connector that the connector no longer has: its
+    tables and their columns; the models the scaffolder generated, and their columns.
+
+    Not compared: other sources in the sources file, models the scaffolder never wrote, the
+    columns of a hand-edited model (its author's) and the columns of a table known from a schema
+    config alone (which lists only the columns someone changed).
+    """
+    def without_columns(entry: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in entry.items() if key != "columns"}
+
+    trusted = {model.name for model in models if model.table.columns_complete}
+    sources = sources_doc(settings, models)
+    sources["sources"][0]["tables"] = [
+        entry if entry["name"] in trusted else without_columns(entry) for entry in sources["sources"][0]["tables"]
+    ]
+    trusted_models = {model_name(settings, model) for model in yaml_models if model.name in trusted}
+    every_model = models_doc(settings, models)
+    every_model["models"] = [
+        entry if entry["name"] in trusted_models else without_columns(entry) for entry in every_model["models"]
+    ]
+    sources_path = folder / f"_{settings.source}__sources.yml"
+    models_path = folder / f"_{settings.source}__models.yml"
+    gone = [
+        f"{sources_path.name}: {item}"
+        for item in unmatched(read_text(sources_path), sources, what=str(sources_path))
+        if not item.startswith("source ")
+    ]
+    gone += [
+        f"{models_path.name}: {item}"
+        for item in unmatched(read_text(models_path), every_model, what=str(models_path))
+        if not item.startswith("model ") or f"{item.removeprefix('model ')}.sql" in manifest
+    ]
+    return gone
 
 
 def _summary(added: list[str]) -> str:

@@ -311,7 +311,7 @@ def merge(text: str | None, desired: dict[str, Any], what: str = "the YAML file"
 
 def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML file") -> list[str]:
     """What the file lists (sources, tables, columns, models) that `desired` does not, labelled as
-    `merge` labels what it adds: `source.table name`, `source.table.column name`.
+    `merge` labels what it adds, with the file's own names: `source.table name`, `source.table.column name`.
 
     Columns are compared only where `desired` lists columns for the item.
     """
@@ -334,12 +334,15 @@ def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML f
                         by_name.setdefault(str(item[name_key]).lower(), item)
             for existing in listed[1].value:
                 names = _names_of_node(existing)
+                if not names:
+                    continue
+                # labelled as the file names it, so that it can be found there
+                name_node = _get(existing, "name") if isinstance(existing, yaml.MappingNode) else None
+                label = name_node[1].value if name_node and isinstance(name_node[1], yaml.ScalarNode) else min(names)
                 match = next((by_name[name] for name in sorted(names) if name in by_name), None)
                 if match is not None:
-                    walk(existing, match, f"{path}{_label(match)}.")
-                elif names:
-                    name_node = _get(existing, "name") if isinstance(existing, yaml.MappingNode) else None
-                    label = name_node[1].value if name_node and isinstance(name_node[1], yaml.ScalarNode) else min(names)
+                    walk(existing, match, f"{path}{label}.")
+                else:
                     found.append(f"{path}{key[:-1]} {label}")
 
     walk(root, desired, "")

@@ -139,8 +139,8 @@ def job_facts_sql(
             select
                 t.* exclude (day_rank, region_technicians),
                 t.region_id + {REGION_COUNT} * (
-                    (t.day_rank + ui({s}, epoch(cast(t.scheduled_at as date)) + t.region_id, 'tech_start_{first_id}',
-                                     0, t.region_technicians - 1))
+                    (t.day_rank + ui({s}, epoch_us(t.scheduled_at) // 86400000000 * {REGION_COUNT} + t.region_id,
+                                     'tech_start_{first_id}', 0, t.region_technicians - 1))
                     % t.region_technicians
                 ) as technician_id,
                 job_started_at({s}, t.id, t.scheduled_at) as started_at_planned,

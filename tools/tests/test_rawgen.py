@@ -198,8 +198,11 @@ def test_technicians_share_a_regions_jobs_of_a_day_evenly() -> None:
         facts.create_service_types(con, 7)
         moment = "timestamp '2026-05-01 00:00:00'"
         technicians = 400
-        jobs = facts.job_facts_sql(7, 1, 200_000, moment, 30 * 86400, 5_000, technicians, moment)
-        worst, busiest, wrong_region = con.execute(f"""
+        # in two id ranges, as generate-raw writes the job facts
+        jobs = " union all ".join(
+            f"select * from ({facts.job_facts_sql(7, first, 100_000, moment, 30 * 86400, 5_000, technicians, moment)})"
+            for first in (1, 100_001))
+        worst, busiest, wrong_region, lowest, highest = con.execute(f"""
             with loads as (
                 select region_id, cast(scheduled_at as date) as work_date, technician_id, count(*) as jobs
                 from ({jobs}) group by all
@@ -213,13 +216,16 @@ def test_technicians_share_a_regions_jobs_of_a_day_evenly() -> None:
             select
                 max(busiest - ceil(region_jobs / (({technicians} - region_id) // {REGION_COUNT} + 1))),
                 max(busiest),
-                (select count(*) from loads where (technician_id - region_id) % {REGION_COUNT} <> 0)
+                (select count(*) from loads where (technician_id - region_id) % {REGION_COUNT} <> 0),
+                (select min(technician_id) from loads),
+                (select max(technician_id) from loads)
             from days
         """).fetchone()
     finally:
         con.close()
     assert wrong_region == 0  # a job goes to a technician of its customer's region
-    # no technician takes more than an even share of the region's day, give or take one
+    assert (lowest, highest) == (1, technicians)  # every technician works, and only they do
+    # no technician takes more than an even share of the region's day, plus one for the second range
     assert worst <= 1
     assert busiest >= 10  # the test's volumes give technicians a full day
 

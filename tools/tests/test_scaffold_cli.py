@@ -133,10 +133,23 @@ def test_schema_change_adds_only_what_is_new_and_hand_edits_survive(project: Pat
     assert scaffold(project, "--check", schema=v2).exit_code == 0
 
 
+def column_listing(tmp_path: Path, table: str, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -> Path:
+    """A per-table column listing (the whole column list) made from the fixture's schema config."""
+    configured = json.loads(SCHEMA_JSON.read_text())["data"]["schemas"]["salesforce"]["tables"][table]["columns"]
+    columns = {name: item for name, item in configured.items() if name not in drop}
+    columns.update({name: {"enabled": True, "hashed": False, "is_primary_key": False} for name in add})
+    path = tmp_path / f"{table}-{'-'.join(drop)}-{'-'.join(add)}.json"
+    path.write_text(json.dumps({"code": "Success", "data": {"columns": columns}}))
+    return path
+
+
 def test_tables_and_columns_gone_from_the_connector_are_reported_and_left_in_place(
     project: Path, tmp_path: Path
 ) -> None:
-    assert scaffold(project).exit_code == 0
+    first = scaffold(project, "--table-columns", f"Case={column_listing(tmp_path, 'Case', add=('Origin',))}",
+                     "--table-columns", f"Account={column_listing(tmp_path, 'Account')}")
+    assert first.exit_code == 0, first.output
+    assert "gone: " not in first.output
     folder = project / SF
     account_sql = folder / "stg_salesforce__account.sql"
     account_sql.write_text(account_sql.read_text().replace("-- ids\n", "-- ids (reviewed)\n"))
@@ -149,16 +162,19 @@ def test_tables_and_columns_gone_from_the_connector_are_reported_and_left_in_pla
     v2.write_text(json.dumps(doc))
     before = snapshot(folder)
 
-    result = scaffold(project, schema=v2)
+    def gone_lines(output: str) -> list[str]:
+        return sorted(line.split(" is no longer")[0] for line in output.splitlines() if line.startswith("gone: "))
+
+    result = scaffold(project, "--table-columns", f"Case={column_listing(tmp_path, 'Case', ('Priority',), ('Origin',))}",
+                      "--table-columns", f"Account={column_listing(tmp_path, 'Account', ('Industry',))}", schema=v2)
     assert result.exit_code == 0, result.output
-    gone = sorted(line.split(" is no longer")[0] for line in result.output.splitlines() if line.startswith("gone: "))
-    assert gone == [
+    assert gone_lines(result.output) == [
         "gone: _salesforce__models.yml: model stg_salesforce__task",
         "gone: _salesforce__models.yml: stg_salesforce__case.column priority",
         "gone: _salesforce__sources.yml: fivetran_salesforce.account.column industry",
         "gone: _salesforce__sources.yml: fivetran_salesforce.case.column priority",
         "gone: _salesforce__sources.yml: fivetran_salesforce.table task",
-    ]  # not the hand-edited account model's own columns
+    ]  # not the columns of the hand-edited account model, which are its author's
     after = snapshot(folder)
     # left in place: the entries, and the SQL of the disabled table
     assert after["stg_salesforce__task.sql"] == before["stg_salesforce__task.sql"]
@@ -167,10 +183,29 @@ def test_tables_and_columns_gone_from_the_connector_are_reported_and_left_in_pla
     # the regenerated case model no longer selects the column
     assert "priority" not in after["stg_salesforce__case.sql"].decode()
 
-    # a run for some tables only says nothing of the others
+    # a schema config alone lists only the columns someone changed: origin is not gone for it
+    config_only = scaffold(project, "--check", schema=v2)
+    assert gone_lines(config_only.output) == [
+        "gone: _salesforce__models.yml: model stg_salesforce__task",
+        "gone: _salesforce__sources.yml: fivetran_salesforce.table task",
+    ], config_only.output
+    # a run for some tables only compares nothing
     picked = scaffold(project, "--table", "Case", schema=v2)
     assert picked.exit_code == 0, picked.output
     assert "gone: " not in picked.output
+
+
+def test_gone_spares_other_sources_and_hand_written_models(project: Path) -> None:
+    assert scaffold(project).exit_code == 0
+    folder = project / SF
+    sources_yml = folder / "_salesforce__sources.yml"
+    sources_yml.write_text(sources_yml.read_text() + "  - name: salesforce_history\n    tables:\n      - name: old\n")
+    models_yml = folder / "_salesforce__models.yml"
+    models_yml.write_text(models_yml.read_text() + "  - name: stg_salesforce__account_owners\n")
+    (folder / "stg_salesforce__account_owners.sql").write_text("select 1 as owner_id\n")
+    result = scaffold(project, "--check")
+    assert result.exit_code == 0, result.output
+    assert "gone: " not in result.output
 
 
 def test_freshness_options(project: Path) -> None:

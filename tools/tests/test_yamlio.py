@@ -209,7 +209,8 @@ sources:
     desired = source([{"name": "case", "identifier": "CASE", "columns": [{"name": "id"}]},
                       {"name": "kept_docs"}])
     # matched without case and by identifier; columns compared only where desired lists them
-    assert unmatched(text, desired) == ["fivetran_x.case.column fax", "fivetran_x.table lead"]
+    # labelled with the file's own names, to be found there
+    assert unmatched(text, desired) == ["FIVETRAN_X.my_case.column fax", "FIVETRAN_X.table lead"]
     assert unmatched(text, source([table("case", "id", "fax", identifier="CASE"), table("lead", "id"),
                                    table("kept_docs")])) == []
     assert unmatched(None, desired) == []
