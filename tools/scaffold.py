@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import yaml
+
 from tools import fivetran as ft
 from tools.errors import ToolError
 from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, read_text
@@ -712,12 +714,24 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
     changes: list[FileChange] = []
     notes: list[str] = []
     yaml_models: list[Model] = []
+    documented = _documented_columns(settings, folder)
     for model in models:
         filename = f"{model_name(settings, model)}.sql"
         path = folder / filename
         desired = staging_sql(settings, model)
         current = read_text(path)
-        if current is None:
+        # a schema config lists only the columns someone changed: a column it does not list may
+        # still be synced, and regenerating from it would drop that column from the model
+        unlisted = ([] if model.table.columns_complete
+                    else sorted(documented.get(model.name.lower(), set())
+                                - {c.lower() for c in model.table.column_names + model.table.disabled_columns}))
+        if current is not None and current != desired and unlisted:
+            changes.append(
+                FileChange(path, LEFT_ALONE, current, desired,
+                           f"the schema config alone does not list {', '.join(unlisted)}: give --table-columns "
+                           "or reach the landed tables to regenerate it")
+            )
+        elif current is None:
             changes.append(FileChange(path, ADDED, None, desired))
             new_manifest[filename] = _sha(desired)
             yaml_models.append(model)
@@ -762,6 +776,28 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
             folder / MANIFEST, ADDED if old_manifest_text is None else UPDATED, old_manifest_text, manifest_text
         )
     return outcome
+
+
+def _documented_columns(settings: Settings, folder: Path) -> dict[str, set[str]]:
+    """The columns the sources file lists per table of this connector (lower case), as last scaffolded."""
+    path = folder / f"_{settings.source}__sources.yml"
+    text = read_text(path)
+    try:
+        doc = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return {}  # reported with its line when the file is merged
+    columns: dict[str, set[str]] = {}
+    sources = doc.get("sources") if isinstance(doc, dict) else None
+    for source in sources if isinstance(sources, list) else []:
+        if not isinstance(source, dict) or str(source.get("name", "")).lower() != settings.source_name.lower():
+            continue
+        for table in source.get("tables") or []:
+            if isinstance(table, dict) and "name" in table:
+                columns[str(table["name"]).lower()] = {
+                    str(column["name"]).lower() for column in table.get("columns") or []
+                    if isinstance(column, dict) and "name" in column
+                }
+    return columns
 
 
 def _gone_from_connector(

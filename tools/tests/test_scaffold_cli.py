@@ -195,6 +195,34 @@ def test_tables_and_columns_gone_from_the_connector_are_reported_and_left_in_pla
     assert "gone: " not in picked.output
 
 
+def test_a_schema_config_alone_does_not_drop_columns_it_does_not_list(project: Path, tmp_path: Path) -> None:
+    listed = scaffold(project, "--table-columns", f"Case={column_listing(tmp_path, 'Case', add=('Origin',))}")
+    assert listed.exit_code == 0, listed.output
+    case_sql = project / SF / "stg_salesforce__case.sql"
+    with_origin = case_sql.read_text()
+    assert "        origin,\n" in with_origin
+
+    # the config lists only the columns someone changed: origin may well still be synced
+    config_only = scaffold(project)
+    assert config_only.exit_code == 0, config_only.output
+    assert (f"left alone  {SF}/stg_salesforce__case.sql  (the schema config alone does not list origin: "
+            "give --table-columns or reach the landed tables to regenerate it)") in config_only.output
+    assert case_sql.read_text() == with_origin
+
+
+def test_a_column_turned_off_in_the_schema_config_is_dropped(project: Path, tmp_path: Path) -> None:
+    assert scaffold(project).exit_code == 0
+    doc = json.loads(SCHEMA_JSON.read_text())
+    doc["data"]["schemas"]["salesforce"]["tables"]["Case"]["columns"]["Status"]["enabled"] = False
+    disabled = tmp_path / "schema_status_off.json"
+    disabled.write_text(json.dumps(doc))
+    off = scaffold(project, schema=disabled)
+    assert off.exit_code == 0, off.output
+    # turned off in Fivetran is gone for sure, even from a config that lists only changes
+    assert f"updated     {SF}/stg_salesforce__case.sql  (regenerated: the connector changed)" in off.output
+    assert "        status,\n" not in (project / SF / "stg_salesforce__case.sql").read_text()
+
+
 def test_gone_spares_other_sources_and_hand_written_models(project: Path) -> None:
     assert scaffold(project).exit_code == 0
     folder = project / SF
