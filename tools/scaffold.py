@@ -24,15 +24,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from tools import fivetran as ft
 from tools.errors import ToolError
 from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, read_text
 from tools.naming import fivetran_name, humanize, needs_quoting, singular, sql_column
 from tools.types import TypeInfo, type_info
 from tools.warehouse import LandedSchema
-from tools.yamlio import Flow, FlowList, merge, unmatched
+from tools.yamlio import Flow, FlowList, Unmatched, merge, unmatched
 
 MANIFEST = ".scaffold.json"
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -714,17 +712,25 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
     changes: list[FileChange] = []
     notes: list[str] = []
     yaml_models: list[Model] = []
-    documented = _documented_columns(settings, folder)
+    sources_path = folder / f"_{settings.source}__sources.yml"
+    # what the sources file lists beyond the connector: gone, or (for a table known from a schema
+    # config alone, which lists only the columns someone changed) columns it may still sync
+    sources = sources_doc(settings, models)
+    beyond = unmatched(read_text(sources_path), sources, what=str(sources_path))
+    unlisted_columns: dict[str, set[str]] = {}
+    for item in beyond:
+        if item.kind == "column":
+            unlisted_columns.setdefault(item.within[-1].lower(), set()).add(item.name.lower())
     for model in models:
         filename = f"{model_name(settings, model)}.sql"
         path = folder / filename
         desired = staging_sql(settings, model)
         current = read_text(path)
-        # a schema config lists only the columns someone changed: a column it does not list may
-        # still be synced, and regenerating from it would drop that column from the model
+        # regenerating from a schema config alone would drop from the model the columns it does
+        # not list; one turned off in Fivetran is gone for sure
         unlisted = ([] if model.table.columns_complete
-                    else sorted(documented.get(model.name.lower(), set())
-                                - {c.lower() for c in model.table.column_names + model.table.disabled_columns}))
+                    else sorted(unlisted_columns.get(model.name.lower(), set())
+                                - {c.lower() for c in model.table.disabled_columns}))
         if current is not None and current != desired and unlisted:
             changes.append(
                 FileChange(path, LEFT_ALONE, current, desired,
@@ -749,9 +755,9 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
                            "edited by hand; its YAML entry is not extended either")
             )
 
-    gone = _gone_from_connector(settings, models, yaml_models, folder, manifest) if complete else []
+    gone = _gone_from_connector(settings, models, yaml_models, folder, manifest, beyond) if complete else []
     for filename, doc in (
-        (f"_{settings.source}__sources.yml", sources_doc(settings, models)),
+        (sources_path.name, sources),
         (f"_{settings.source}__models.yml", models_doc(settings, yaml_models)),
     ):
         path = folder / filename
@@ -778,64 +784,40 @@ def plan_folder(settings: Settings, models: list[Model], folder: Path, complete:
     return outcome
 
 
-def _documented_columns(settings: Settings, folder: Path) -> dict[str, set[str]]:
-    """The columns the sources file lists per table of this connector (lower case), as last scaffolded."""
-    path = folder / f"_{settings.source}__sources.yml"
-    text = read_text(path)
-    try:
-        doc = yaml.safe_load(text) if text else None
-    except yaml.YAMLError:
-        return {}  # reported with its line when the file is merged
-    columns: dict[str, set[str]] = {}
-    sources = doc.get("sources") if isinstance(doc, dict) else None
-    for source in sources if isinstance(sources, list) else []:
-        if not isinstance(source, dict) or str(source.get("name", "")).lower() != settings.source_name.lower():
-            continue
-        for table in source.get("tables") or []:
-            if isinstance(table, dict) and "name" in table:
-                columns[str(table["name"]).lower()] = {
-                    str(column["name"]).lower() for column in table.get("columns") or []
-                    if isinstance(column, dict) and "name" in column
-                }
-    return columns
-
-
 def _gone_from_connector(
-    settings: Settings, models: list[Model], yaml_models: list[Model], folder: Path, manifest: dict[str, str]
+    settings: Settings,
+    models: list[Model],
+    yaml_models: list[Model],
+    folder: Path,
+    manifest: dict[str, str],
+    beyond_sources: list[Unmatched],
 ) -> list[str]:
     """What the folder's YAML lists for this connector that the connector no longer has: its
-    tables and their columns; the models the scaffolder generated, and their columns.
+    tables and their columns (`beyond_sources`: the sources file against the whole connector);
+    the models the scaffolder generated, and their columns.
 
     Not compared: other sources in the sources file, models the scaffolder never wrote, the
     columns of a hand-edited model (its author's) and the columns of a table known from a schema
     config alone (which lists only the columns someone changed).
     """
-    def without_columns(entry: dict[str, Any]) -> dict[str, Any]:
-        return {key: value for key, value in entry.items() if key != "columns"}
-
-    trusted = {model.name for model in models if model.table.columns_complete}
-    sources = sources_doc(settings, models)
-    sources["sources"][0]["tables"] = [
-        entry if entry["name"] in trusted else without_columns(entry) for entry in sources["sources"][0]["tables"]
+    partial = {model.name.lower() for model in models if not model.table.columns_complete}
+    from_sources = [
+        item for item in beyond_sources
+        if item.kind != "source" and not (item.kind == "column" and item.within[-1].lower() in partial)
     ]
-    trusted_models = {model_name(settings, model) for model in yaml_models if model.name in trusted}
+    trusted_models = {model_name(settings, model) for model in yaml_models if model.name.lower() not in partial}
     every_model = models_doc(settings, models)
     every_model["models"] = [
-        entry if entry["name"] in trusted_models else without_columns(entry) for entry in every_model["models"]
+        entry if entry["name"] in trusted_models else {key: value for key, value in entry.items() if key != "columns"}
+        for entry in every_model["models"]
     ]
-    sources_path = folder / f"_{settings.source}__sources.yml"
     models_path = folder / f"_{settings.source}__models.yml"
-    gone = [
-        f"{sources_path.name}: {item}"
-        for item in unmatched(read_text(sources_path), sources, what=str(sources_path))
-        if not item.startswith("source ")
+    from_models = [
+        item for item in unmatched(read_text(models_path), every_model, what=str(models_path))
+        if item.kind != "model" or f"{item.name}.sql" in manifest
     ]
-    gone += [
-        f"{models_path.name}: {item}"
-        for item in unmatched(read_text(models_path), every_model, what=str(models_path))
-        if not item.startswith("model ") or f"{item.removeprefix('model ')}.sql" in manifest
-    ]
-    return gone
+    return ([f"_{settings.source}__sources.yml: {item}" for item in from_sources]
+            + [f"{models_path.name}: {item}" for item in from_models])
 
 
 def _summary(added: list[str]) -> str:

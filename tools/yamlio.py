@@ -309,18 +309,30 @@ def merge(text: str | None, desired: dict[str, Any], what: str = "the YAML file"
     return result, merger.added
 
 
-def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML file") -> list[str]:
-    """What the file lists (sources, tables, columns, models) that `desired` does not, labelled as
-    `merge` labels what it adds, with the file's own names: `source.table name`, `source.table.column name`.
+@dataclass(frozen=True)
+class Unmatched:
+    """An item the file lists that the desired document does not, by the file's own names."""
+
+    within: tuple[str, ...]  # the names of the items it is listed under: (source, table) for a column
+    kind: str  # source, table, column or model
+    name: str
+
+    def __str__(self) -> str:
+        """As `merge` labels what it adds: `source.table name`, `source.table.column name`."""
+        return "".join(f"{name}." for name in self.within) + f"{self.kind} {self.name}"
+
+
+def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML file") -> list[Unmatched]:
+    """What the file lists (sources, tables, columns, models) that `desired` does not.
 
     Columns are compared only where `desired` lists columns for the item.
     """
     if text is None or not text.strip():
         return []
     root = _compose(text, what)
-    found: list[str] = []
+    found: list[Unmatched] = []
 
-    def walk(node: yaml.Node, wanted: dict[str, Any], path: str) -> None:
+    def walk(node: yaml.Node, wanted: dict[str, Any], within: tuple[str, ...]) -> None:
         if not isinstance(node, yaml.MappingNode):
             return
         for key in MERGED_LISTS:
@@ -336,16 +348,16 @@ def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML f
                 names = _names_of_node(existing)
                 if not names:
                     continue
-                # labelled as the file names it, so that it can be found there
+                # named as the file names it, so that it can be found there
                 name_node = _get(existing, "name") if isinstance(existing, yaml.MappingNode) else None
-                label = name_node[1].value if name_node and isinstance(name_node[1], yaml.ScalarNode) else min(names)
-                match = next((by_name[name] for name in sorted(names) if name in by_name), None)
+                name = name_node[1].value if name_node and isinstance(name_node[1], yaml.ScalarNode) else min(names)
+                match = next((by_name[n] for n in sorted(names) if n in by_name), None)
                 if match is not None:
-                    walk(existing, match, f"{path}{label}.")
+                    walk(existing, match, (*within, name))
                 else:
-                    found.append(f"{path}{key[:-1]} {label}")
+                    found.append(Unmatched(within, key[:-1], name))
 
-    walk(root, desired, "")
+    walk(root, desired, ())
     return found
 
 

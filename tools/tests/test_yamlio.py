@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tools.errors import ToolError
-from tools.yamlio import Flow, FlowList, merge, render_document, scalar, unmatched
+from tools.yamlio import Flow, FlowList, Unmatched, merge, render_document, scalar, unmatched
 
 
 def only_insertions(old: str, new: str) -> list[str]:
@@ -210,7 +210,9 @@ sources:
                       {"name": "kept_docs"}])
     # matched without case and by identifier; columns compared only where desired lists them
     # labelled with the file's own names, to be found there
-    assert unmatched(text, desired) == ["FIVETRAN_X.my_case.column fax", "FIVETRAN_X.table lead"]
+    found = unmatched(text, desired)
+    assert [str(item) for item in found] == ["FIVETRAN_X.my_case.column fax", "FIVETRAN_X.table lead"]
+    assert found[0] == Unmatched(("FIVETRAN_X", "my_case"), "column", "fax")
     assert unmatched(text, source([table("case", "id", "fax", identifier="CASE"), table("lead", "id"),
                                    table("kept_docs")])) == []
     assert unmatched(None, desired) == []

@@ -135,7 +135,9 @@ measured_pings as (
     select
         day_pings.*,
         {% if is_incremental() -%}
-        extended_routes.technician_id is not null and not day_pings.is_new as is_counted
+        -- the stored pings of an extended day are in its stored sums already
+        coalesce(exact_routes.last_ping_at < exact_routes.first_new_ping_at, false)
+        and not day_pings.is_new as is_counted
         {%- else -%}
         false as is_counted
         {%- endif %}
@@ -145,15 +147,14 @@ measured_pings as (
         on
             day_pings.technician_id = exact_routes.technician_id
             and day_pings.route_date = exact_routes.route_date
-    left join extended_routes
-        on
-            day_pings.technician_id = extended_routes.technician_id
-            and day_pings.route_date = extended_routes.route_date
     where
         exact_routes.technician_id is null
         or exact_routes.first_new_ping_at <= exact_routes.last_ping_at
         or day_pings.is_new
-        or day_pings.event_at = extended_routes.last_ping_at
+        or (
+            exact_routes.last_ping_at < exact_routes.first_new_ping_at
+            and day_pings.event_at = exact_routes.last_ping_at
+        )
     {% endif %}
 
 ),
