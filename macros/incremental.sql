@@ -1,61 +1,59 @@
 {#
-    Helpers shared by the incremental models.
+    What the incremental models share (docs/incremental.md has the reasoning).
 
-    incremental_lookback_filter: rows Fivetran synced since the model's high-water mark, less
-    `incremental_lookback_days` (3, per the SDD) so that late deliveries are not missed. Filtering
-    on the sync time, not the business time, is what catches late-arriving rows: a job booked a
-    week ago but delivered today carries today's _fivetran_synced.
-
-    backfill_filter: with `--vars '{backfill_start: 2024-01-01}'`, also re-read every row whose
-    business date is on or after that date.
-
-    delete_missing_rows: a post-hook for incremental models fed by staging, which drops
-    soft-deleted rows: rows whose key has disappeared upstream are removed, so the incremental
-    table stays equal to a full refresh.
-
-    The high-volume staging models are incremental tables too (docs/incremental.md):
-    staging_batch_filter picks the raw rows synced since the table's high-water mark, less
-    `staging_lookback_hours` for syncs that commit after a later one has stamped its rows, and
-    delete_soft_deleted_rows is their pre-hook, which removes the keys Fivetran soft-deleted in
-    that batch (a key that came back to life after its deletion is in the batch and is inserted
-    again).
+    Two kinds of high-water mark:
+    - raw -> base tables: Fivetran's `_fivetran_synced`. A base table re-reads the raw rows synced
+      since its own latest `_fivetran_synced`, less `staging_lookback_hours` for a sync that commits
+      rows stamped before ones already read (staging_batch_filter), and writes only versions newer
+      than the ones it holds (versions_not_stored).
+    - dbt model -> dbt model: `_dbt_loaded_at`, when the dbt run that wrote a row started. A model
+      rebuilds the keys of the rows its inputs wrote since its own latest `_dbt_loaded_at`
+      (loaded_since_last_run): exact, with no look-back, whatever the business or sync times say.
 #}
-{% macro incremental_lookback_filter(synced_column='_fivetran_synced', lookback_hours=none) -%}
-    {%- set hours = lookback_hours if lookback_hours is not none else var('incremental_lookback_days') * 24 -%}
+
+{#- When this dbt invocation started: the one value every row written in the run carries. -#}
+{% macro dbt_loaded_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- Rows an input wrote after this model's last run: `column` is the input's `_dbt_loaded_at`. -#}
+{% macro loaded_since_last_run(column='_dbt_loaded_at') -%}
+    {{ column }} > (
+        select coalesce(max(own_rows._dbt_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ this }} as own_rows
+    )
+{%- endmacro %}
+
+{#- The raw rows a base table reads in an incremental run (an empty table reads all of raw). -#}
+{% macro staging_batch_filter(synced_column='_fivetran_synced') -%}
     (
         {{ synced_column }} >= (
-            select {{ dbt.dateadd('hour', -1 * hours, 'max(_fivetran_synced)') }}
-            from {{ this }}
+            select {{ dbt.dateadd('hour', -1 * var('staging_lookback_hours'), 'max(stored._fivetran_synced)') }}
+            from {{ this }} as stored
         )
         -- an empty table has no high-water mark: read everything
         or not exists (select 1 from {{ this }})
     )
 {%- endmacro %}
 
-{% macro staging_batch_filter(synced_column='_fivetran_synced') -%}
-    {{ incremental_lookback_filter(synced_column, var('staging_lookback_hours')) }}
-{%- endmacro %}
-
 {#
-    `keys` maps the raw key columns to the staging model's: {'id': 'job_id'}. Salesforce flags
-    deletes in `is_deleted`: pass it as `deleted_column`.
+    The rows of `relation` (deduplicated raw rows) that the base table does not hold yet, so that
+    re-read rows (the look-back) and retried deliveries are not written again and nothing
+    downstream sees them as changed: only a version newer than the stored one replaces it.
+    `keys` maps the raw key columns to the table's: {'id': 'job_id'}.
 #}
-{% macro delete_soft_deleted_rows(raw_relation, keys, deleted_column='_fivetran_deleted') -%}
-    {%- if is_incremental() -%}
-        {%- set matches = [] -%}
-        {%- for raw_key, model_key in keys.items() -%}
-            {%- do matches.append(this ~ '.' ~ model_key ~ ' = deleted_rows.' ~ raw_key) -%}
-        {%- endfor -%}
-        delete from {{ this }}
-        using (
-            select distinct {{ keys.keys() | join(', ') }}
-            from {{ raw_relation }}
-            where
-                {{ deleted_column }}
-                and {{ staging_batch_filter() }}
-        ) as deleted_rows
-        where {{ matches | join(' and ') }}
-    {%- endif -%}
+{% macro versions_not_stored(relation, keys) -%}
+    {%- set same_key = [] -%}
+    {%- for raw_key, model_key in keys.items() -%}
+        {%- do same_key.append('stored.' ~ model_key ~ ' = ' ~ relation ~ '.' ~ raw_key) -%}
+    {%- endfor -%}
+    select * from {{ relation }}
+    {% if is_incremental() -%}
+        where not exists (
+            select 1 from {{ this }} as stored
+            where {{ same_key | join(' and ') }} and stored._fivetran_synced >= {{ relation }}._fivetran_synced
+        )
+    {%- endif %}
 {%- endmacro %}
 
 {% macro backfill_filter(business_column) -%}
@@ -66,22 +64,66 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- NOT EXISTS, not NOT IN: NOT IN must watch for nulls, which makes DuckDB's anti-join slower. -#}
-{% macro delete_missing_rows(upstream, key) -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where not exists (
-            select 1 from {{ upstream }} as kept
-            where kept.{{ key }} = {{ this }}.{{ key }}
-        )
-    {%- endif -%}
-{%- endmacro %}
-
 {#
-    The strategy per target: Snowflake merges (one statement, pruned by micro-partitions);
-    DuckDB deletes the changed keys and inserts them again, which is cheaper there than MERGE.
-    The result is the same row for row.
+    The strategy per target for base tables, whose keys never disappear (a deletion is a row):
+    Snowflake merges (one statement, pruned by micro-partitions); DuckDB deletes the changed keys
+    and inserts them again, which is cheaper there than MERGE. The result is the same row for row.
 #}
 {% macro upsert_strategy() -%}
     {{ return('merge' if target.type == 'snowflake' else 'delete+insert') }}
+{%- endmacro %}
+
+{#
+    incremental_strategy='rebuild_keys': the model's incremental SQL returns every key it rebuilds,
+    with its new rows; a key that has no rows any more (a deleted job, an invoice no longer paid, a
+    day that lost its revenue) comes back once with a null `_dbt_loaded_at`, as a left join of the
+    rebuilt keys to their new rows gives it. The strategy deletes every returned key and inserts
+    the rows that are not such markers: delete+insert, except that keys can also disappear.
+#}
+{% macro get_incremental_rebuild_keys_sql(arg_dict) -%}
+    {{ return(adapter.dispatch('rebuild_keys_sql', 'dbt_fieldforce')(arg_dict)) }}
+{%- endmacro %}
+
+{% macro default__rebuild_keys_sql(arg_dict) -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
+    {%- if not unique_key -%}
+        {{ exceptions.raise_compiler_error("incremental_strategy 'rebuild_keys' needs a unique_key") }}
+    {%- endif -%}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- set names = arg_dict['dest_columns'] | map(attribute='name') | map('lower') | list -%}
+    {%- if '_dbt_loaded_at' not in names -%}
+        {{ exceptions.raise_compiler_error("incremental_strategy 'rebuild_keys' needs a _dbt_loaded_at column") }}
+    {%- endif -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where ({{ keys | join(', ') }}) in (
+        select {{ keys | join(', ') }} from {{ arg_dict['temp_relation'] }}
+    );
+
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+    where _dbt_loaded_at is not null
+{%- endmacro %}
+
+{#-
+    A rebuild_keys model's last CTE: in an incremental run, the rebuilt keys (`keys_cte`) with
+    their new rows (`rows_cte`), a key with none left coming back once with a null
+    `_dbt_loaded_at`, as the strategy expects; in a full build, the rows.
+-#}
+{% macro rows_of_rebuilt_keys(keys_cte, rows_cte, key) -%}
+    {%- if is_incremental() -%}
+        select
+            {{ keys_cte }}.{{ key }},
+            {{ rows_cte }}.* exclude ({{ key }})
+        from {{ keys_cte }}
+        left join {{ rows_cte }}
+            on {{ keys_cte }}.{{ key }} = {{ rows_cte }}.{{ key }}
+    {%- else -%}
+        select * from {{ rows_cte }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro snowflake__rebuild_keys_sql(arg_dict) -%}
+    {{ return(snowflake_dml_explicit_transaction(default__rebuild_keys_sql(arg_dict))) }}
 {%- endmacro %}

@@ -1,7 +1,7 @@
 """Lint-time `var()`: the values from dbt_project.yml `vars:` (dbt's own defaults when linting).
 
 SQLFluff's built-in `var()` returns a placeholder string, which breaks arithmetic such as
-`-1 * var('incremental_lookback_days')`; .sqlfluff replaces `var` with a macro calling this.
+`-1 * var('staging_lookback_hours')`; .sqlfluff replaces `var` with a macro calling this.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ _SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _SQL_STRING = re.compile(r"'(?:[^']|'')*'")
 _IDENT = r'(?:"[^"\n]+"|[A-Za-z_][\w$]*)'
 _RELATION = re.compile(rf"\b(from|join)\s+({_IDENT}(?:\s*\.\s*{_IDENT}){{1,2}})(?!\s*\()", re.I)
+# `a is [not] distinct from t.col` compares values: that FROM is not a relation either.
+_DISTINCT_BEFORE = re.compile(r"\bdistinct\s*$", re.I)
 # `extract(epoch from t.col)`, `trim(both ' ' from t.col)`: a FROM that is not a relation.
 _FROM_FUNCTIONS = {"extract", "trim", "substring", "position", "overlay", "date_part", "substr"}
 # Column names that look like personal contact data (SDD, PII Handling: Confidential tier).
@@ -83,7 +85,7 @@ def hard_coded_relations(text: str) -> list[Call]:
     cleaned = _SQL_STRING.sub(_blank, cleaned)
     found = []
     for match in _RELATION.finditer(cleaned):
-        if _inside_from_function(cleaned, match.start()):
+        if _inside_from_function(cleaned, match.start()) or _DISTINCT_BEFORE.search(cleaned, 0, match.start()):
             continue
         name = re.sub(r"\s+", "", match.group(2)).replace("__jinja__", "{{ ... }}")
         found.append(Call((name,), _line_at(cleaned, match.start())))

@@ -30,8 +30,10 @@ DBT_TIMEOUT_SECONDS = int(os.environ.get("FIELDFORCE_EMULATOR_DBT_TIMEOUT", "900
 # The emulator's schemas are the CI target's (`ci_core`), the local target's `main_core`.
 EMULATOR_SCHEMA_PREFIX = "ci_"
 LOCAL_SCHEMA_PREFIX = "main_"
-# Snapshots stamp rows with the time they ran; they are compared without those columns.
+# Snapshots stamp rows with the time they ran, and incremental models with the time of the run
+# that wrote them (docs/incremental.md): they are compared without those columns.
 SNAPSHOT_TIMING_COLUMNS = ("dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_scd_id")
+AUDIT_COLUMNS = ("_dbt_loaded_at",)
 
 
 class StepFailed(RuntimeError):
@@ -164,7 +166,8 @@ def compare(emulator_file: Path, local_file: Path) -> dict[str, tuple[int, int, 
                 result[name] = (-1, -1, 0)  # built on one side only
                 continue
             columns = [c for (c,) in con.execute(f"select column_name from (describe {loc[key]})").fetchall()
-                       if not (key[0] == "snapshots" and c.lower() in SNAPSHOT_TIMING_COLUMNS)]
+                       if not (key[0] == "snapshots" and c.lower() in SNAPSHOT_TIMING_COLUMNS)
+                       and c.lower() not in AUDIT_COLUMNS]
             types = dict(con.execute(f"select column_name, column_type from (describe {loc[key]})").fetchall())
             select_loc = ", ".join(f'"{c}"' for c in columns)
             select_emu = ", ".join(f'cast("{c}" as {types[c]}) as "{c}"' for c in columns)

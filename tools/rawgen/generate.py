@@ -261,20 +261,64 @@ def generate_raw(
         con.execute("set max_vacuum_tasks = 0")
         try:
             counts = write_all(con, ctx, say)
-            state.write(con, state.LandingState(seed, scale, gps_days, as_of, 0))
+            landing = state.LandingState(seed, scale, gps_days, as_of, 0)
+            state.write(con, landing)
             step = time.perf_counter()
             con.execute("checkpoint")
             say(f"  {'checkpoint':<42} {'':>17} {time.perf_counter() - step:6.1f}s")
         finally:
             con.close()
-        os.replace(building, target)
+        replaced = target.exists()
+        swap_in(building, target)
     except duckdb.IOException as exc:
-        building.unlink(missing_ok=True)
         raise ToolError(f"cannot write {target}: {exc} (is a dbt run or another tool holding it open?)") from exc
-    except BaseException:
+    finally:
         building.unlink(missing_ok=True)
-        raise
     total = sum(counts.values())
     elapsed = time.perf_counter() - started
-    say(f"done: {total:,} rows in {len(counts)} tables, {elapsed:.1f}s ({total / elapsed:,.0f} rows/s)")
+    say(f"done: {total:,} rows in {len(counts)} tables, {elapsed:.1f}s ({total / elapsed:,.0f} rows/s); "
+        f"generation {landing.generation_id}")
+    if replaced and target.with_name("analytics.duckdb").exists():
+        say("the warehouse next to it was built from the raw data this replaced: the next dbt build "
+            "rebuilds its incremental models whole")
     return counts
+
+
+def swap_in(building: Path, target: Path) -> None:
+    """Replace `target` by the finished `building` file, atomically, and prove the result opens.
+
+    While a dbt run (or any other process) has the old raw database open, it is not replaced:
+    a run would otherwise read two data sets. The old file is held open, with DuckDB's exclusive
+    lock, until the new one is in place, so that no run can start in between. A write-ahead log
+    left next to the target belongs to the old file (or to none): DuckDB would replay it into the
+    new database, which would then not open, so it goes.
+    """
+    wal = target.with_name(target.name + ".wal")
+    holder = None
+    if target.exists():
+        try:
+            holder = duckdb.connect(str(target))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                held_by = re.search(r"\(PID (\d+)\)", str(exc))
+                who = f"process {held_by.group(1)}" if held_by else "another process"
+                raise ToolError(f"{target} is in use by {who} (a dbt run?): left it as it is; "
+                                "run `tools generate-raw` again once that has finished") from None
+            # not a database DuckDB can open (truncated, say): nothing worth keeping
+        except duckdb.Error:
+            pass
+    try:
+        os.replace(building, target)
+    finally:
+        if holder is not None:
+            holder.close()
+    wal.unlink(missing_ok=True)
+    try:
+        check = duckdb.connect(str(target), read_only=True)
+        try:
+            if state.read(check) is None:
+                raise ToolError(f"{target} was written but holds no {state.SCHEMA}.state: generate it again")
+        finally:
+            check.close()
+    except duckdb.Error as exc:
+        raise ToolError(f"{target} was written but does not open ({exc}): generate it again") from exc

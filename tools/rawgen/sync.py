@@ -154,7 +154,7 @@ def sync_batch(
         lander = Lander(con, say)
         _land_batch(con, lander, ctx, batch, add_column)
         state.write(con, state.LandingState(landing.seed, landing.scale, landing.gps_days, as_of,
-                                            landing.batches + 1))
+                                            landing.batches + 1, landing.generation_id))
         con.execute("commit")
         total = sum(lander.counts.values())
         say(f"done: {total:,} rows in {time.perf_counter() - started:.1f}s")
@@ -397,6 +397,9 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
                              flag="is_deleted"),
                 "deleted customers")
 
+    # --- changes on their own, not cascading: what incremental models must follow by themselves --
+    _land_changes_alone(con, lander, batch, max_job)
+
     # --- telematics: pings since the last landing, late uploads, retried deliveries ------------
     last = f"timestamp '{batch.previous:%Y-%m-%d %H:%M:%S}'"
     days = math.ceil((batch.as_of - batch.previous).total_seconds() / 86400) + 1
@@ -421,3 +424,89 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
     lander.land("fivetran_sheets.revenue_targets",
                 sheets.revenue_targets_sql(ctx, synced_at=f"cast({batch.stamp('0')} as timestamptz)", revision=b),
                 "full re-import")
+
+
+# Small tables Fivetran re-syncs in turn, one per batch: every row written again.
+RESYNCED_TABLES = ("fivetran_servicetitan.technician", "fivetran_postgres.service_types",
+                   "fivetran_quickbooks.customer", "fivetran_salesforce.account")
+
+
+def _not_yet_written(batch: Batch, table: str, key: str) -> str:
+    """Keys this batch has not landed a version of yet: one version of a key per sync."""
+    previous = f"timestamptz '{batch.previous:%Y-%m-%d %H:%M:%S}+00'"
+    return f"({key}) not in (select {key} from {table} where _fivetran_synced > {previous})"
+
+
+def _some(batch: Batch, table: str, salt: str, share: float) -> str:
+    """About `share` of the table's keys, and one key whatever the share: a small landing sees
+    every kind of change in every batch too."""
+    return (f"({batch.sample('id', salt, share)} "
+            f"or id = (select arg_min(id, hash(id, {batch.seed}, '{salt}')) from {table}))")
+
+
+def _land_changes_alone(con: duckdb.DuckDBPyConnection, lander: Lander, batch: Batch, max_job: int) -> None:
+    """Changes that touch one row and nothing it refers to or that refers to it.
+
+    Lines removed from a job or moved to another, appointments cancelled, a service type retired
+    (and the one retired the batch before sold again) and another re-timed, customers moving to
+    another region, and a small table re-synced whole. Real sources do all of these; a model that only
+    follows a job's own row would miss every one.
+    """
+    b = batch.seed
+    day = batch.span_hours / 24
+    lines = "fivetran_postgres.job_line_items"
+    lander.land(
+        lines,
+        soft_deleted(batch, lines, "id",
+                     f"{_not_yet_written(batch, lines, 'id')} and {_some(batch, lines, 'ldel', 0.0005 * day)}"),
+        "lines removed from their job",
+    )
+    lander.land(
+        lines,
+        f"""select * replace (least({max_job}, job_id + 1 + {b} % 7) as job_id, {batch.as_of_sql} - secs(600) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql(lines, 'id')})
+            where not _fivetran_deleted and {_not_yet_written(batch, lines, 'id')}
+              and {_some(batch, lines, 'lmove', 0.0002 * day)}""",
+        "lines moved to another job",
+    )
+    appointments = "fivetran_servicetitan.appointment"
+    lander.land(
+        appointments,
+        soft_deleted(batch, appointments, "id",
+                     f"{_not_yet_written(batch, appointments, 'id')} and "
+                     f"{_some(batch, appointments, 'acancel', 0.001 * day)}"),
+        "appointments cancelled",
+    )
+    # the catalogue: one service stops being sold, the one retired the batch before is sold again,
+    # and one has its planned time on site revised (what every job of that service shows)
+    service_types = "fivetran_postgres.service_types"
+    count = _scalar(con, f"select count(distinct id) from {service_types}")
+    retired, restored, revised = 1 + b % count, 1 + (b - 1) % count, 1 + (b + count // 2) % count
+    lander.land(
+        service_types,
+        f"""select * replace (id <> {retired} as is_active,
+                              case when id = {revised} then estimated_duration_minutes + {15 if b % 2 else -15}
+                                   else estimated_duration_minutes end as estimated_duration_minutes,
+                              {batch.as_of_sql} - secs(7200) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql(service_types, 'id')})
+            where not _fivetran_deleted and id in ({retired}, {restored}, {revised})""",
+        "retired, back, re-timed",
+    )
+    customers = "fivetran_postgres.customers"
+    lander.land(
+        customers,
+        f"""select * replace (1 + region_id % 8 as region_id, {batch.as_of_sql} - secs(5400) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql(customers, 'id')})
+            where not _fivetran_deleted and {_not_yet_written(batch, customers, 'id')}
+              and {_some(batch, customers, 'cmove', 0.001 * day)}""",
+        "customers moving region",
+    )
+    # a re-sync supersedes what this sync wrote to the table before it: every key once, again
+    resynced = RESYNCED_TABLES[b % len(RESYNCED_TABLES)]
+    lander.temp("resynced", f"""select * replace (cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+                               from ({latest_sql(resynced, 'id')})""")
+    con.execute(f"delete from {resynced} where _fivetran_synced > timestamptz '{batch.previous:%Y-%m-%d %H:%M:%S}+00'")
+    lander.land(resynced, "select * from resynced", "re-synced whole")

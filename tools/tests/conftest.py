@@ -21,6 +21,15 @@ E2E_SCALE = 0.002
 E2E_SEED = 3
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fieldforce")
+    group.addoption("--cdc-rounds", type=int, default=2,
+                    help="sequences of random Fivetran change batches the incremental-equals-full-refresh "
+                         "property test tries (default 2, a fixed set; more are drawn at random)")
+    group.addoption("--cdc-seed", type=int, default=None,
+                    help="seed for those random draws, to repeat a run")
+
+
 @dataclass(frozen=True)
 class Warehouse:
     """A private local warehouse (its own DuckDB files and dbt target folder) for a test."""

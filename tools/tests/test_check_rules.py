@@ -228,3 +228,41 @@ def test_pii_columns_need_a_tag_in_yaml_or_an_explicit_none(good: Path) -> None:
          "        description: Phone.\n"
          "        config: {meta: {pii: phone}}\n")
     assert [f for f in run_check(good).findings if f.code == "GOV003"] == []
+
+
+def test_a_staging_view_over_its_base_table_takes_the_base_tables_key_tests(good: Path) -> None:
+    """base_<source>__<table> (incremental, every key) under stg_<source>__<table> (a view of the live
+    rows): allowed once pyproject.toml lists base_ as a staging prefix, and the key tests of the
+    base table cover the view, whose keys are a subset of its keys."""
+    (good / "pyproject.toml").write_text(textwrap.dedent("""
+        [tool.fieldforce.check.prefixes]
+        staging = ["stg_", "base_"]
+        [tool.fieldforce.check.materializations]
+        staging = ["view"]
+        "staging/base_" = ["incremental"]
+        """), encoding="utf-8")
+    _rename(good, f"{STG}/stg_postgres__jobs.sql", f"{STG}/base_postgres__jobs.sql")
+    edit(good, f"{STG}/base_postgres__jobs.sql", "with\n", "{{ config(materialized='incremental') }}\nwith\n")
+    _append(good, f"{STG}/stg_postgres__jobs.sql",
+            "select * from {{ ref('base_postgres__jobs') }}\nwhere not is_deleted\n")
+    edit(good, f"{STG}/_postgres__models.yml", "  - name: stg_postgres__jobs\n    description: One row per job, latest version only.\n",
+         "  - name: base_postgres__jobs\n    description: Every job's latest version, deleted ones too.\n")
+    _append_entry(good, f"{STG}/_postgres__models.yml", """
+        - name: stg_postgres__jobs
+          description: The live jobs.
+          columns:
+            - name: job_id
+              description: Primary key of the job.
+        """)
+    assert run_check(good).findings == []
+    # a base_ table must be incremental, and a stg_ view stays a view
+    edit(good, f"{STG}/base_postgres__jobs.sql", "materialized='incremental'", "materialized='table'")
+    assert findings_of(good) == {("GOV002", f"{STG}/base_postgres__jobs.sql")}
+    edit(good, f"{STG}/base_postgres__jobs.sql", "materialized='table'", "materialized='incremental'")
+    # without the base table's key tests, neither model has any
+    edit(good, f"{STG}/_postgres__models.yml", "        data_tests:\n          - unique\n          - not_null\n", "")
+    assert findings_of(good) == {("COV003", f"{STG}/_postgres__models.yml")} and \
+        len([f for f in run_check(good).findings if f.code == "COV003"]) == 2
+    # and a staging model named for no configured prefix is still named wrong
+    _rename(good, f"{STG}/base_postgres__jobs.sql", f"{STG}/raw_postgres__jobs.sql")
+    assert ("NAM002", f"{STG}/raw_postgres__jobs.sql") in findings_of(good)

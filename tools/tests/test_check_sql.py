@@ -40,6 +40,7 @@ def test_things_that_are_not_hard_coded_relations() -> None:
         "    select extract(epoch from source.created_at) as epoch_seconds,\n"
         "        trim(both ' ' from source.name) as name,\n"
         "        'from a.b' as text_literal  -- from c.d in a comment\n"
+        "        , source.x is distinct from other.x or source.y is not distinct\n  from other.y as changed\n"
         "    from source, lateral flatten(input => source.items) as item\n"
         ")\n"
         "/* from e.f */ select * from renamed\n"

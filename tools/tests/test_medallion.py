@@ -12,11 +12,12 @@ import pytest
 
 from .conftest import AS_OF, E2E_SCALE, Warehouse
 from .test_staging import STAGING, live_keys_sql
+from .twin_builds import differences
 
 pytestmark = pytest.mark.e2e
 
 MARTS_SCHEMAS = ("main_core", "main_finance", "main_operations", "main_executive")
-# Every table dbt builds: the incremental staging tables, the intermediate models and the marts.
+# Every table dbt builds: the base tables under staging, the intermediate models and the marts.
 MODEL_SCHEMAS = ("main_staging", "main_intermediate", *MARTS_SCHEMAS)
 
 
@@ -30,25 +31,6 @@ def model_tables(path: Path) -> list[str]:
     finally:
         con.close()
     return sorted(row[0] for row in rows)
-
-
-def differences(left: Path, right: Path, tables: list[str]) -> dict[str, tuple[int, int, int]]:
-    """Per table: rows only on the left, rows only on the right (as multisets), and the row count."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{left}' as l (read_only)")
-        con.execute(f"attach '{right}' as r (read_only)")
-        result = {}
-        for table in tables:
-            only_left = con.execute(f"select count(*) from (select * from l.{table} except all "
-                                    f"select * from r.{table})").fetchone()[0]
-            only_right = con.execute(f"select count(*) from (select * from r.{table} except all "
-                                     f"select * from l.{table})").fetchone()[0]
-            rows = con.execute(f"select count(*) from l.{table}").fetchone()[0]
-            result[table] = (only_left, only_right, rows)
-        return result
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +55,11 @@ def test_incremental_runs_equal_a_full_refresh(synced_three_times: Warehouse, tm
     shutil.copy(wh.analytics_path, incremental)
     wh.dbt("build", "--full-refresh")
     tables = model_tables(wh.analytics_path)
-    assert {"main_staging.stg_postgres__jobs", "main_intermediate.int_jobs_enriched", "main_core.fct_jobs",
+    assert {"main_staging.base_postgres__jobs", "main_intermediate.int_jobs_enriched", "main_core.fct_jobs",
             "main_intermediate.int_technician_daily_routes", "main_finance.fct_revenue"} <= set(tables)
-    diffs = differences(incremental, wh.analytics_path, tables)
-    assert {t: d[:2] for t, d in diffs.items()} == {t: (0, 0) for t in tables}
-    assert all(rows > 0 for _, _, rows in diffs.values())
+    assert differences(incremental, wh.analytics_path, wh.raw_path) == {}
+    empty = [t for t in tables if wh.query(f"select count(*) from {t}")[0][0] == 0]
+    assert empty == []
 
 
 def test_syncs_reached_the_marts(synced_three_times: Warehouse) -> None:
@@ -101,12 +83,13 @@ INCREMENTAL_STAGING = [row for row in STAGING if row[0] in {
 
 @pytest.mark.parametrize(("model", "raw_table", "raw_key", "model_key", "deleted"), INCREMENTAL_STAGING,
                          ids=[row[0] for row in INCREMENTAL_STAGING])
-def test_incremental_staging_holds_the_live_keys_after_syncs(
+def test_base_tables_hold_every_key_after_syncs_and_the_views_the_live_ones(
         synced_three_times: Warehouse, model: str, raw_table: str, raw_key: str, model_key: str,
         deleted: str | None) -> None:
     q = synced_three_times.query
-    (kind,) = q(f"select table_type from information_schema.tables where table_name = '{model}'")[0]
-    assert kind == "BASE TABLE"
+    base = model.replace("stg_", "base_", 1)
+    kinds = dict(q(f"select table_name, table_type from information_schema.tables where table_name in ('{model}', '{base}')"))
+    assert kinds == {base: "BASE TABLE", model: "VIEW"}
     live = live_keys_sql(raw_table, raw_key, deleted)
     (rows, keys, stray) = q(f"""
         select count(*), count(distinct {model_key}),
@@ -114,14 +97,19 @@ def test_incremental_staging_holds_the_live_keys_after_syncs(
         from main_staging.{model}""")[0]
     (live_count,) = q(f"select count(*) from ({live})")[0]
     assert (rows, keys, stray) == (live_count, live_count, 0)
+    (raw_keys,) = q(f"select count(*) from (select distinct {raw_key} from analytics_raw.{raw_table})")[0]
+    (base_rows, base_keys) = q(f"select count(*), count(distinct {model_key}) from main_staging.{base}")[0]
+    assert base_rows == base_keys == raw_keys
     if deleted:
-        # keys the first build held that a later sync deleted: the pre-hook had real work to do
-        (deleted_since,) = q(f"""
-            select count(*) from (
-                select {raw_key} from analytics_raw.{raw_table} group by {raw_key}
+        # keys the first build held that a later sync deleted: kept, flagged, in the base table
+        (deleted_since, flagged) = q(f"""
+            select count(*), count(*) filter (where base.is_deleted) from (
+                select {raw_key} as key from analytics_raw.{raw_table} group by {raw_key}
                 having arg_max({deleted}, _fivetran_synced)
-                   and bool_or(not {deleted} and _fivetran_synced <= timestamptz '{AS_OF}+00'))""")[0]
+                   and bool_or(not {deleted} and _fivetran_synced <= timestamptz '{AS_OF}+00')) as gone
+            inner join main_staging.{base} as base on cast(base.{model_key} as varchar) = cast(gone.key as varchar)""")[0]
         assert deleted_since > 0
+        assert flagged == deleted_since
 
 
 def test_an_empty_incremental_table_reads_all_of_raw(built: Warehouse, tmp_path: Path) -> None:
@@ -130,22 +118,34 @@ def test_an_empty_incremental_table_reads_all_of_raw(built: Warehouse, tmp_path:
     shutil.copytree(built.analytics_path.parent, wh.analytics_path.parent)
     con = duckdb.connect(str(wh.analytics_path))
     try:
-        con.execute("delete from main_staging.stg_quickbooks__payment")
+        con.execute("delete from main_staging.base_quickbooks__payment")
     finally:
         con.close()
-    wh.dbt("run", "--select", "stg_quickbooks__payment")
-    assert wh.query("select count(*) from main_staging.stg_quickbooks__payment") == \
-        built.query("select count(*) from main_staging.stg_quickbooks__payment")
-    assert wh.query("select count(*) from main_staging.stg_quickbooks__payment")[0][0] > 0
+    wh.dbt("run", "--select", "base_quickbooks__payment")
+    assert wh.query("select count(*) from main_staging.base_quickbooks__payment") == \
+        built.query("select count(*) from main_staging.base_quickbooks__payment")
+    assert wh.query("select count(*) from main_staging.base_quickbooks__payment")[0][0] > 0
 
 
 def test_a_rebuild_with_no_new_data_changes_no_mart(built: Warehouse, tmp_path: Path) -> None:
     before = tmp_path / "before.duckdb"
     shutil.copy(built.analytics_path, before)
+    written_before = last_writes(built)
     built.dbt("build")
-    tables = model_tables(built.analytics_path)
-    diffs = differences(before, built.analytics_path, tables)
-    assert {t: d[:2] for t, d in diffs.items()} == {t: (0, 0) for t in tables}
+    assert differences(before, built.analytics_path, built.raw_path) == {}
+    # nothing changed, so no incremental model wrote a row: re-read raw rows are not written
+    # again, and no comparison with an input finds a difference that is not there
+    assert last_writes(built) == written_before
+    assert len(written_before) >= 11
+
+
+def last_writes(wh: Warehouse) -> dict[str, object]:
+    """When each incremental table (each table with `_dbt_loaded_at`) was last written to."""
+    tables = wh.query("select table_schema || '.' || table_name from information_schema.columns "
+                      "where column_name = '_dbt_loaded_at' and table_schema like 'main_%' "
+                      "and (table_schema, table_name) in (select table_schema, table_name "
+                      "from information_schema.tables where table_type = 'BASE TABLE')")
+    return {t: wh.query(f"select max(_dbt_loaded_at) from {t}")[0][0] for (t,) in tables}
 
 
 def test_build_has_no_errors_and_no_warnings(built: Warehouse) -> None:
@@ -202,8 +202,12 @@ def test_docs_generate(built: Warehouse) -> None:
 
 
 def test_source_freshness_passes_on_fresh_data(warehouse: Warehouse) -> None:
-    assert warehouse.tools("generate-raw", "--scale", "0.01", "--seed", "2", "--quiet").returncode == 0
-    result = warehouse.dbt("source", "freshness", check=False)
+    """Data landed as of 20:00 UTC, checked at 20:00 UTC: the clock is pinned on both sides, so the
+    answer does not depend on when the suite runs (GPS pings stop overnight, with the vans)."""
+    evening = "2026-11-20 20:00:00"
+    assert warehouse.tools("generate-raw", "--scale", "0.01", "--seed", "2", "--as-of", evening.replace(" ", "T"),
+                           "--quiet").returncode == 0
+    result = warehouse.dbt("source", "freshness", "--vars", f"{{as_of: '{evening}'}}", check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "ERROR STALE" not in result.stdout and "WARN" not in result.stdout.replace("WARNING", "")
 
@@ -225,3 +229,27 @@ def test_every_model_and_column_is_described(built: Warehouse) -> None:
         undocumented += [f"{unique_id}.{column}" for column in (c.lower() for c in node["columns"])
                          if not documented.get(column)]
     assert undocumented == []
+
+
+def test_a_raw_row_committed_later_than_the_look_back_fails_the_build(built: Warehouse, tmp_path: Path) -> None:
+    """The one thing a base table cannot see: a row Fivetran stamped long before its newest rows
+    but committed after them. Its test says so, and a full refresh of the table, as the docs
+    tell, takes the row in."""
+    wh = Warehouse(tmp_path)
+    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    con = duckdb.connect(str(wh.raw_path))
+    try:
+        con.execute("""
+            insert into fivetran_postgres.jobs by name
+            select * replace (900000001 as id,
+                              (select max(_fivetran_synced) from fivetran_postgres.jobs) - interval 2 day as _fivetran_synced)
+            from fivetran_postgres.jobs limit 1""")
+    finally:
+        con.close()
+    result = wh.dbt("build", "--select", "base_postgres__jobs", check=False)
+    assert result.returncode == 1
+    failed = [line for line in result.stdout.splitlines() if "FAIL" in line and "holds_every_raw_version" in line]
+    assert len(failed) == 1 and "base_postgres__jobs" in failed[0], result.stdout[-3000:]
+    assert wh.query("select count(*) from main_staging.base_postgres__jobs where job_id = 900000001") == [(0,)]
+    wh.dbt("build", "--select", "base_postgres__jobs", "--full-refresh")
+    assert wh.query("select count(*) from main_staging.base_postgres__jobs where job_id = 900000001") == [(1,)]

@@ -70,8 +70,12 @@ def test_every_node_compiles_to_snowflake_sql(prod_run: OfflineRun, prod_compile
     # as on a first build (full) and on later runs (incremental branches)
     for code in [*prod_run.compiled.values(), *compiled.values()]:
         check_snowflake_sql(code)
-    fct_jobs = compiled["model.dbt_fieldforce.fct_jobs"]
-    assert "analytics_marts.core.fct_jobs" in fct_jobs and "dateadd" in fct_jobs.lower()
+    # the incremental branches: a base table re-reads raw behind its mark, a mart follows what
+    # its input wrote since its own last run
+    base_jobs = compiled["model.dbt_fieldforce.base_postgres__jobs"].lower()
+    assert "analytics_staging.staging.base_postgres__jobs" in base_jobs and "dateadd" in base_jobs
+    fct_jobs = compiled["model.dbt_fieldforce.fct_jobs"].lower()
+    assert "max(own_rows._dbt_loaded_at)" in fct_jobs and "from analytics_marts.core.fct_jobs as own_rows" in fct_jobs
 
 
 def test_platform_sql_parses_too() -> None:

@@ -2,11 +2,8 @@
     config(
         materialized='incremental',
         unique_key='invoice_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy='rebuild_keys',
         on_schema_change='sync_all_columns',
-        post_hook="{{ delete_missing_rows(
-            '(select invoice_id from ' ~ ref('stg_quickbooks__invoice') ~ ' where balance = 0)', 'invoice_id'
-        ) }}",
     )
 }}
 
@@ -20,10 +17,15 @@
     int_revenue_by_service, from the customer ids kept here: a customer who moves region then
     changes no row of this table.
 
-    Incremental: a run rebuilds the invoices whose invoice, lines or job were synced since the
-    table's high-water mark, less the look-back (delete+insert on invoice_id, which is not
-    unique, on both targets); the post-hook removes invoices deleted or no longer paid.
+    Incremental (docs/incremental.md): a run rebuilds the invoices whose invoice, lines or job
+    the base tables rewrote since this table's last run (deletions included, which the base
+    tables keep); an invoice with no paid revenue left (voided, no longer paid, its lines gone)
+    is removed (incremental_strategy 'rebuild_keys', on invoice_id, which is not unique here).
 #}
+
+-- depends_on: {{ ref('base_quickbooks__invoice') }}
+-- depends_on: {{ ref('base_quickbooks__invoice_line') }}
+-- depends_on: {{ ref('base_postgres__jobs') }}
 
 with
 
@@ -33,18 +35,20 @@ with
 -- materializes a CTE that is read twice, which would copy every invoice on every run.
 changed_invoices as (
 
-    select invoice_id from {{ ref('stg_quickbooks__invoice') }}
+    select invoice_id from {{ ref('base_quickbooks__invoice') }}
     where
-        {{ incremental_lookback_filter() }}
+        {{ loaded_since_last_run() }}
         or {{ backfill_filter('invoice_date') }}
     union distinct
-    select invoice_id from {{ ref('stg_quickbooks__invoice_line') }} where {{ incremental_lookback_filter() }}
+    select invoice_id from {{ ref('base_quickbooks__invoice_line') }} where {{ loaded_since_last_run() }}
     union distinct
+    -- an invoice names its job in doc_number: the stored rows say which invoices bill a changed
+    -- job (an invoice that changed its doc_number is in the batch above)
     select stored.invoice_id
     from {{ this }} as stored
-    inner join {{ ref('stg_postgres__jobs') }} as jobs
+    inner join {{ ref('base_postgres__jobs') }} as jobs
         on stored.job_id = jobs.job_id
-    where {{ incremental_lookback_filter('jobs._fivetran_synced') }}
+    where {{ loaded_since_last_run('jobs._dbt_loaded_at') }}
 
 ),
 
@@ -133,11 +137,20 @@ final as (
         sum(case when line_description <> 'Service' then amount else 0 end) as materials_amount,
 
         -- metadata
-        max(_fivetran_synced) as _fivetran_synced
+        max(_fivetran_synced) as _fivetran_synced,
+        {{ dbt_loaded_at() }} as _dbt_loaded_at
 
     from attributed_lines
     group by invoice_id, service_type_id, job_id, customer_id, quickbooks_customer_id, revenue_date
 
+),
+
+-- the changed invoices with their rows; one with no paid revenue left comes back once, without
+-- a load time
+rebuilt as (
+
+    {{ rows_of_rebuilt_keys('changed_invoices', 'final', 'invoice_id') }}
+
 )
 
-select * from final
+select * from rebuilt

@@ -8,6 +8,7 @@ with
 jobs as (
 
     select * from {{ ref('int_jobs_enriched') }}
+    where not is_deleted
 
 ),
 

@@ -4,42 +4,103 @@
         unique_key='job_id',
         incremental_strategy=upsert_strategy(),
         on_schema_change='sync_all_columns',
-        post_hook="{{ delete_missing_rows(ref('stg_postgres__jobs'), 'job_id') }}",
     )
 }}
 
 {#
-    Incremental: a run rebuilds the jobs any of whose inputs (the job, its lines, its
-    ServiceTitan job and appointment, its service type) were synced since the table's
-    high-water mark, less the look-back, and upserts them; the post-hook removes deleted jobs.
+    One row per job Fivetran has landed, deleted ones kept and flagged (is_deleted) so that the
+    incremental models downstream see a deletion as a changed row.
+
+    Incremental (docs/incremental.md): a run rebuilds every job whose result can have changed since
+    the table's last run, and upserts it. Changes that name their job come from the base tables'
+    rows written since then: the job itself, and its lines (a deleted line still names its job,
+    a moved line its new one). Changes that do not name the job they take away from are found by
+    comparing what the table holds with its inputs now: a job that lost a line to another job no
+    longer has its stored line count; a service type or ServiceTitan visit that changed, went or
+    moved to another job no longer gives what the table holds.
 #}
+
+-- depends_on: {{ ref('base_postgres__job_line_items') }}
 
 with
 
+-- a job dispatched through ServiceTitan has one visit; a rescheduled one keeps its latest
+-- appointment (ties broken by the appointment's id, so that every build picks the same one)
+servicetitan_visits as (
+
+    select
+        servicetitan_jobs.job_id,
+        servicetitan_jobs.servicetitan_job_id,
+        appointments.arrival_window_start_at,
+        appointments.arrival_window_end_at,
+        appointments.arrived_at
+    from {{ ref('stg_servicetitan__job') }} as servicetitan_jobs
+    inner join {{ ref('stg_servicetitan__appointment') }} as appointments
+        on servicetitan_jobs.servicetitan_job_id = appointments.servicetitan_job_id
+    where servicetitan_jobs.job_id is not null
+    qualify row_number() over (
+            partition by servicetitan_jobs.job_id
+            order by appointments.appointment_start_at desc nulls last, appointments.appointment_id desc
+        ) = 1
+
+),
+
 {% if is_incremental() %}
 
--- The jobs to rebuild. This reads the staging tables itself rather than the CTEs below:
--- DuckDB materializes a CTE that is read twice, which would copy every job on every run.
+-- The jobs to rebuild. These read the tables themselves rather than the CTEs below: DuckDB
+-- materializes a CTE that is read twice, which would copy every job on every run.
 changed_jobs as (
 
-    select job_id from {{ ref('stg_postgres__jobs') }}
+    -- the job itself: changed, deleted, or back after a deletion
+    select job_id from {{ ref('base_postgres__jobs') }}
     where
-        {{ incremental_lookback_filter() }}
+        {{ loaded_since_last_run() }}
         or {{ backfill_filter('job_created_at') }}
-        or service_type_id in (
-            select service_types.service_type_id from {{ ref('stg_postgres__service_types') }} as service_types
-            where {{ incremental_lookback_filter('service_types._fivetran_synced') }}
-        )
+
     union distinct
-    select job_id from {{ ref('stg_postgres__job_line_items') }} where {{ incremental_lookback_filter() }}
+
+    -- a line added, changed or deleted (its job), or moved (its new job)
+    select job_id from {{ ref('base_postgres__job_line_items') }}
+    where {{ loaded_since_last_run() }}
+
     union distinct
-    select servicetitan_jobs.job_id
-    from {{ ref('stg_servicetitan__job') }} as servicetitan_jobs
-    left join {{ ref('stg_servicetitan__appointment') }} as appointments
-        on servicetitan_jobs.servicetitan_job_id = appointments.servicetitan_job_id
+
+    -- a job that a line moved away from
+    select stored.job_id
+    from {{ this }} as stored
+    left join (
+        select
+            job_id,
+            count(*) as line_item_count
+        from {{ ref('stg_postgres__job_line_items') }}
+        group by job_id
+    ) as current_lines
+        on stored.job_id = current_lines.job_id
+    where stored.line_item_count <> coalesce(current_lines.line_item_count, 0)
+
+    union distinct
+
+    -- its service type changed, was deleted or came back
+    select stored.job_id
+    from {{ this }} as stored
+    left join {{ ref('stg_postgres__service_types') }} as service_types
+        on stored.service_type_id = service_types.service_type_id
     where
-        {{ incremental_lookback_filter('servicetitan_jobs._fivetran_synced') }}
-        or {{ incremental_lookback_filter('appointments._fivetran_synced') }}
+        stored.service_category_code is distinct from service_types.service_category_code
+        or stored.estimated_duration_minutes is distinct from service_types.estimated_duration_minutes
+
+    union distinct
+
+    -- its ServiceTitan visit changed, was cancelled, or moved to another job
+    select coalesce(stored.job_id, servicetitan_visits.job_id) as job_id
+    from (select * from {{ this }} where servicetitan_job_id is not null) as stored
+    full outer join servicetitan_visits
+        on stored.job_id = servicetitan_visits.job_id
+    where
+        stored.servicetitan_job_id is distinct from servicetitan_visits.servicetitan_job_id
+        or stored.arrival_window_start_at is distinct from servicetitan_visits.arrival_window_start_at
+        or stored.arrival_window_end_at is distinct from servicetitan_visits.arrival_window_end_at
+        or stored.arrived_at is distinct from servicetitan_visits.arrived_at
 
 ),
 
@@ -49,7 +110,7 @@ changed_jobs as (
 
 jobs as (
 
-    select * from {{ ref('stg_postgres__jobs') }}
+    select * from {{ ref('base_postgres__jobs') }}
     {{ changed_only }}
 
 ),
@@ -67,19 +128,6 @@ service_types as (
 
 ),
 
-servicetitan_jobs as (
-
-    select * from {{ ref('stg_servicetitan__job') }}
-    {{ changed_only }}
-
-),
-
-appointments as (
-
-    select * from {{ ref('stg_servicetitan__appointment') }}
-
-),
-
 line_totals as (
 
     select
@@ -87,29 +135,9 @@ line_totals as (
         count(*) as line_item_count,
         sum(case when line_type = 'labor' then amount else 0 end) as labor_amount,
         sum(case when line_type = 'part' then amount else 0 end) as parts_amount,
-        sum(case when line_type = 'fee' then amount else 0 end) as fee_amount,
-        max(_fivetran_synced) as _fivetran_synced
+        sum(case when line_type = 'fee' then amount else 0 end) as fee_amount
     from line_items
     group by job_id
-
-),
-
--- a job dispatched through ServiceTitan has one appointment; rescheduled ones keep the latest
-first_appointments as (
-
-    select
-        servicetitan_jobs.job_id,
-        servicetitan_jobs.servicetitan_job_id,
-        appointments.arrival_window_start_at,
-        appointments.arrival_window_end_at,
-        appointments.arrived_at,
-        greatest(servicetitan_jobs._fivetran_synced, appointments._fivetran_synced) as _fivetran_synced
-    from servicetitan_jobs
-    inner join appointments
-        on servicetitan_jobs.servicetitan_job_id = appointments.servicetitan_job_id
-    qualify row_number() over (
-            partition by servicetitan_jobs.job_id order by appointments.appointment_start_at desc
-        ) = 1
 
 ),
 
@@ -121,7 +149,7 @@ joined as (
         jobs.customer_id,
         jobs.technician_id,
         jobs.service_type_id,
-        first_appointments.servicetitan_job_id,
+        servicetitan_visits.servicetitan_job_id,
 
         -- attributes
         jobs.job_status,
@@ -129,10 +157,10 @@ joined as (
         service_types.service_category_code,
         jobs.job_status = 'completed' as is_completed,
         jobs.job_status = 'cancelled' as is_cancelled,
-        first_appointments.arrived_at is not null as is_dispatched_in_servicetitan,
+        servicetitan_visits.arrived_at is not null as is_dispatched_in_servicetitan,
         case
-            when first_appointments.arrived_at is null then null
-            else first_appointments.arrived_at <= first_appointments.arrival_window_end_at
+            when servicetitan_visits.arrived_at is null then null
+            else servicetitan_visits.arrived_at <= servicetitan_visits.arrival_window_end_at
         end as is_on_time_arrival,
 
         -- measures
@@ -154,28 +182,24 @@ joined as (
         jobs.job_started_at,
         jobs.job_completed_at,
         jobs.job_updated_at,
-        first_appointments.arrival_window_start_at,
-        first_appointments.arrival_window_end_at,
-        first_appointments.arrived_at,
+        servicetitan_visits.arrival_window_start_at,
+        servicetitan_visits.arrival_window_end_at,
+        servicetitan_visits.arrived_at,
         cast(jobs.job_scheduled_at as date) as job_scheduled_date,
         cast(jobs.job_completed_at as date) as job_completed_date,
 
-        -- metadata: the latest sync of any row the job is built from, so incremental models
-        -- downstream see a job change when its lines, its appointment or its service type change
-        greatest(
-            jobs._fivetran_synced,
-            coalesce(line_totals._fivetran_synced, jobs._fivetran_synced),
-            coalesce(first_appointments._fivetran_synced, jobs._fivetran_synced),
-            coalesce(service_types._fivetran_synced, jobs._fivetran_synced)
-        ) as _fivetran_synced
+        -- metadata
+        jobs.is_deleted,
+        jobs._fivetran_synced,
+        {{ dbt_loaded_at() }} as _dbt_loaded_at
 
     from jobs
     left join line_totals
         on jobs.job_id = line_totals.job_id
     left join service_types
         on jobs.service_type_id = service_types.service_type_id
-    left join first_appointments
-        on jobs.job_id = first_appointments.job_id
+    left join servicetitan_visits
+        on jobs.job_id = servicetitan_visits.job_id
 
 )
 

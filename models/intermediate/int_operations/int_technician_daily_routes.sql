@@ -11,20 +11,20 @@
 {#
     One row per technician per day they drove, from the vans' GPS pings.
 
-    Incremental by technician and day, for every day with a ping synced since the high-water
-    mark, less the look-back. Pings mostly arrive in order, so a day's route is extended rather
-    than recomputed: the new pings, plus the leg from the last ping the row already counts, are
-    added to it. A day is recomputed whole when that is not exact: when a new ping is earlier
-    than the row's last ping (a van uploading late), or when the row does not count every ping
-    synced before its own high-water mark (a sync committed late). Miles are summed in whole
-    millionths and time in whole seconds, so that the sums are exact in any order.
+    Incremental by technician and day, for every day that base_telematics__gps_events received a
+    ping for since this table's last run. Pings mostly arrive in order, so a day's route is
+    extended rather than recomputed: the new pings, plus the leg from the last ping the row already
+    counts, are added to it. A day is recomputed whole when that is not exact: when a new ping is
+    earlier than the row's last ping (a van uploading late), or when the row does not count every
+    ping stored before it was written. Miles are summed in whole millionths and time in whole
+    seconds, so that the sums are exact in any order.
 #}
 
 with
 
 pings as (
 
-    select * from {{ ref('stg_telematics__gps_events') }}
+    select * from {{ ref('base_telematics__gps_events') }}
 
 ),
 
@@ -37,7 +37,7 @@ changed_days as (
         cast(event_at as date) as route_date
     from pings
     where
-        {{ incremental_lookback_filter() }}
+        {{ loaded_since_last_run() }}
         or {{ backfill_filter('cast(event_at as date)') }}
 
 ),
@@ -67,7 +67,7 @@ day_pings as (
         pings.is_ignition_on,
         pings._fivetran_synced,
         {% if is_incremental() -%}
-        stored_routes.technician_id is null or pings._fivetran_synced > stored_routes._fivetran_synced as is_new
+        stored_routes.technician_id is null or pings._dbt_loaded_at > stored_routes._dbt_loaded_at as is_new
         {%- else -%}
         true as is_new
         {%- endif %}
@@ -88,7 +88,7 @@ day_pings as (
 
 {% if is_incremental() %}
 
--- Per changed day: is the stored row still exact (every ping synced up to its high-water mark
+-- Per changed day: is the stored row still exact (every ping stored before it was written
 -- counted), and do the new pings all come after its last ping?
 arrivals as (
 
@@ -102,7 +102,7 @@ arrivals as (
 
 ),
 
--- stored rows that still count every ping synced up to their high-water mark
+-- stored rows that still count every ping stored before they were written
 exact_routes as (
 
     select
@@ -264,7 +264,8 @@ final as (
         last_ping_at,
 
         -- metadata
-        _fivetran_synced
+        _fivetran_synced,
+        {{ dbt_loaded_at() }} as _dbt_loaded_at
 
     from combined
 

@@ -2,18 +2,17 @@
     config(
         materialized='incremental',
         unique_key='job_id',
-        incremental_strategy=upsert_strategy(),
+        incremental_strategy='rebuild_keys',
         on_schema_change='sync_all_columns',
         cluster_by=['job_completed_date', 'customer_id'],
-        post_hook="{{ delete_missing_rows(ref('int_jobs_enriched'), 'job_id') }}",
     )
 }}
 
 {#
-    One row per job. Incremental: each run re-reads the jobs synced since the table's high-water
-    mark, less the 3-day look-back, and upserts them on job_id; jobs deleted in the source are
-    removed by the post-hook. `--vars '{backfill_start: 2024-01-01}'` also re-reads every job
-    booked since that date.
+    One row per live job. Incremental (docs/incremental.md): each run rebuilds the jobs that
+    int_jobs_enriched rewrote since this table's last run; a job deleted there (its tombstone) is
+    removed here (incremental_strategy 'rebuild_keys'). `--vars '{backfill_start: 2024-01-01}'`
+    also rebuilds every job booked since that date.
 #}
 
 with
@@ -23,7 +22,7 @@ jobs as (
     select * from {{ ref('int_jobs_enriched') }}
     {% if is_incremental() %}
     where
-        {{ incremental_lookback_filter() }}
+        {{ loaded_since_last_run() }}
         or {{ backfill_filter('job_created_at') }}
     {% endif %}
 
@@ -67,9 +66,14 @@ final as (
         job_completed_date,
 
         -- metadata
-        _fivetran_synced
+        _fivetran_synced,
+        -- a deleted job comes back without a load time: the strategy removes it
+        case when not is_deleted then {{ dbt_loaded_at() }} end as _dbt_loaded_at
 
     from jobs
+    {% if not is_incremental() %}
+    where not is_deleted
+    {% endif %}
 
 )
 

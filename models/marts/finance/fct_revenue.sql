@@ -1,22 +1,21 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='rebuild_keys',
         unique_key='revenue_date',
         on_schema_change='append_new_columns',
         cluster_by=['revenue_date', 'service_type_id'],
-        post_hook="{{ delete_missing_rows(ref('int_revenue_by_service'), 'revenue_id') }}",
     )
 }}
 
 {#
     Paid revenue per day, service and region: the finance team's certified revenue number.
 
-    Incremental by revenue date (delete+insert on revenue_date): a run rebuilds exactly the days
-    whose revenue differs from what the table holds, whenever the invoices behind them were
-    synced - an invoice paid today for work done last month changes last month's day. Comparing
-    the small daily aggregate is cheap and, unlike a look-back window, cannot miss a late payment
-    or a voided invoice. A day that lost all its revenue is removed by the post-hook.
+    Incremental by revenue date: a run rebuilds exactly the days whose rows differ from what the
+    table holds, whenever the invoices behind them were synced - an invoice paid today for work
+    done last month changes last month's day. Comparing the small daily aggregate both ways is
+    cheap and, unlike a look-back window, cannot miss a late payment or a voided invoice; a day
+    that lost all its revenue is removed (incremental_strategy 'rebuild_keys').
     New columns are appended, never dropped: finance keeps seven years of history.
 #}
 
@@ -30,18 +29,27 @@ revenue as (
 
 {% if is_incremental() %}
 
-{#- the columns whose change means the day must be rebuilt -#}
+{#- every column the table takes from revenue, so that any difference rebuilds the day -#}
 {%- set compared = [
-    'revenue_id', 'revenue_date', 'invoice_count', 'total_amount', 'service_amount', 'materials_amount'
+    'revenue_id', 'revenue_date', 'service_type_id', 'region_id', 'invoice_count', 'total_amount',
+    'service_amount', 'materials_amount', '_fivetran_synced'
 ] %}
 
 changed_days as (
 
     select revenue_date
     from (
-        select {{ compared | join(', ') }} from revenue
-        except
-        select {{ compared | join(', ') }} from {{ this }}
+        (
+            select {{ compared | join(', ') }} from revenue
+            except
+            select {{ compared | join(', ') }} from {{ this }}
+        )
+        union all
+        (
+            select {{ compared | join(', ') }} from {{ this }}
+            except
+            select {{ compared | join(', ') }} from revenue
+        )
     ) as changed
     union distinct
     select revenue_date from revenue where {{ backfill_filter('revenue_date') }}
@@ -67,13 +75,18 @@ final as (
         {{ safe_ratio('total_amount', 'invoice_count', 2) }} as average_invoice_amount,
 
         -- metadata
-        _fivetran_synced
+        _fivetran_synced,
+        {{ dbt_loaded_at() }} as _dbt_loaded_at
 
     from revenue
-    {% if is_incremental() %}
-    where revenue_date in (select changed_days.revenue_date from changed_days)
-    {% endif %}
+
+),
+
+-- the changed days with their rows; a day with none left comes back once, without a load time
+rebuilt as (
+
+    {{ rows_of_rebuilt_keys('changed_days', 'final', 'revenue_date') }}
 
 )
 
-select * from final
+select * from rebuilt

@@ -1,76 +1,18 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-    )
-}}
-
-{#
-    An incremental table, not a view (tens of millions of pings a day; docs/incremental.md).
-    Pings are never updated, only delivered again by a retried webhook: each run appends the
-    pings synced since the last run that the table does not hold yet, first delivery only.
-    A change to this model's columns needs `--full-refresh`.
-#}
+{#- Every GPS ping, first delivery only, as base_telematics__gps_events holds them. -#}
 
 with
 
-source as (
+base as (
 
-    select * from {{ source('fivetran_telematics', 'gps_events') }}
-    {% if is_incremental() %}
-    where {{ staging_batch_filter() }}
-    {% endif %}
+    select * from {{ ref('base_telematics__gps_events') }}
 
 ),
 
-latest as (
+pings as (
 
-    -- retried webhook deliveries land the same ping twice; keep the first delivery
-    {{ deduplicate('source', partition_by='event_id', order_by='_fivetran_synced') }}
-
-),
-
-{% if is_incremental() %}
-
--- A retried delivery repeats its ping's event_at, so only pings stored from the batch's
--- earliest event on can be delivered again: the rest of the table is never read.
-stored as (
-
-    select gps_event_id from {{ this }}
-    where event_at >= (select min(cast(source.event_at as {{ dbt.type_timestamp() }})) from source)
-
-),
-
-{% endif %}
-
-renamed as (
-
-    select
-        -- ids
-        event_id as gps_event_id,
-        technician_id,
-        vehicle_id,
-
-        -- attributes
-        cast(ignition_on as {{ dbt.type_boolean() }}) as is_ignition_on,
-
-        -- measures: 64-bit floats on both targets (dbt.type_float() is 32-bit on DuckDB)
-        cast(latitude as double precision) as latitude,
-        cast(longitude as double precision) as longitude,
-        cast(speed_mph as double precision) as speed_mph,
-
-        -- timestamps
-        cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
-
-        -- metadata
-        _fivetran_synced
-
-    from latest
-    {% if is_incremental() %}
-    where not exists (select 1 from stored where stored.gps_event_id = latest.event_id)
-    {% endif %}
+    select * exclude (_dbt_loaded_at)
+    from base
 
 )
 
-select * from renamed
+select * from pings

@@ -56,13 +56,35 @@ def model_description(project: Project) -> Iterator[Finding]:
                           f"{model.name} has no description: say what one row is", ("model", model.name))
 
 
+def _tested_base(project: Project, model: Model) -> Model | None:
+    """The staging model this one shows a subset of, when that one carries the key tests.
+
+    A view stg_<source>__<table> over base_<source>__<table> (the incremental table that keeps
+    deleted keys too) holds a subset of its keys: their tests hold for it as well.
+    """
+    if model.layer != "staging":
+        return None
+    prefixes = project.config.prefixes.get("staging") or []
+    own = next((p for p in prefixes if model.name.startswith(p)), None)
+    if own is None:
+        return None
+    rest = model.name[len(own):]
+    for call in model.sql.refs:
+        other = project.models.get(call.args[-1]) if call.args else None
+        if (other is not None and other is not model and other.layer == "staging" and other.entry is not None
+                and any(other.name == p + rest for p in prefixes) and primary_key_columns(other.entry)):
+            return other
+    return None
+
+
 @rule("COV003", "model-primary-key",
-      "Every model has unique + not_null on its primary key (or a combination-of-columns test).")
+      "Every model has unique + not_null on its primary key (or a combination-of-columns test); a staging "
+      "view over its base_ table shares the base table's.")
 def model_primary_key(project: Project) -> Iterator[Finding]:
     for model in project.models.values():
         if model.entry is None:
             continue  # COV001 already asks for the entry
-        if not primary_key_columns(model.entry):
+        if not primary_key_columns(model.entry) and _tested_base(project, model) is None:
             yield Finding(model.entry.rel, model.entry.line, "COV003",
                           f"{model.name} has no primary-key test: give its key column both unique and "
                           f"not_null, or add a unique_combination_of_columns test", ("model", model.name))

@@ -10,7 +10,7 @@ from tools.check.config import LAYERS
 from tools.check.findings import Finding, rule
 from tools.check.project import Project
 
-_STAGING_NAME = re.compile(r"^stg_(?P<source>[a-z0-9]+(?:_[a-z0-9]+)*?)__(?P<table>[a-z0-9_]+)$")
+_STAGING_TABLE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
 @rule("NAM001", "model-prefix", "A model's name starts with a prefix allowed for its layer folder.")
@@ -27,8 +27,10 @@ def model_prefix(project: Project) -> Iterator[Finding]:
 
 
 @rule("NAM002", "staging-name",
-      "Staging models are stg_<source>__<table>.sql in models/staging/<source>/.")
+      "Staging models are <prefix><source>__<table>.sql in models/staging/<source>/ (prefix stg_, or "
+      "another staging prefix of pyproject.toml such as base_).")
 def staging_name(project: Project) -> Iterator[Finding]:
+    prefixes = project.config.prefixes.get("staging") or ["stg_"]
     for model in project.models_in("staging"):
         if len(model.parts) != 2:
             yield Finding(model.rel, 1, "NAM002",
@@ -36,11 +38,13 @@ def staging_name(project: Project) -> Iterator[Finding]:
                           f"(it is in {'/'.join(model.parts)}/)", ("model", model.name))
             continue
         source = model.parts[1]
-        match = _STAGING_NAME.match(model.name)
-        if match is None or not model.name.startswith(f"stg_{source}__") or not match.group("table"):
+        table = next((model.name[len(f"{p}{source}__"):] for p in prefixes
+                      if model.name.startswith(f"{p}{source}__")), "")
+        if not _STAGING_TABLE.match(table):
+            names = " or ".join(f"{p}{source}__<table>" for p in prefixes)
             yield Finding(model.rel, 1, "NAM002",
                           f"{model.name} is in models/staging/{source}/ so must be named "
-                          f"stg_{source}__<table> (lower case, double underscore)", ("model", model.name))
+                          f"{names} (lower case, double underscore)", ("model", model.name))
 
 
 @rule("NAM003", "model-location",
