@@ -56,6 +56,31 @@
     {%- endif %}
 {%- endmacro %}
 
+{#
+    Pre-hook of a base table of events, which keeps each event's first delivery: a stored
+    delivery of which the raw rows the run reads hold an earlier one (committed after the later
+    one was read, within the look-back) is removed, so that the run writes the earlier one.
+    Only stored events from the batch's earliest `time_column` on can be affected.
+#}
+{% macro delete_later_deliveries(raw_relation, raw_key, model_key, time_column) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            {{ time_column }} >= (
+                select min(cast(raw.{{ time_column }} as {{ dbt.type_timestamp() }}))
+                from {{ raw_relation }} as raw
+                where {{ staging_batch_filter('raw._fivetran_synced') }}
+            )
+            and exists (
+                select 1 from {{ raw_relation }} as raw
+                where
+                    {{ staging_batch_filter('raw._fivetran_synced') }}
+                    and raw.{{ raw_key }} = {{ this }}.{{ model_key }}
+                    and raw._fivetran_synced < {{ this }}._fivetran_synced
+            )
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro backfill_filter(business_column) -%}
     {%- if var('backfill_start') -%}
         {{ business_column }} >= cast('{{ var("backfill_start") }}' as date)
@@ -85,24 +110,25 @@
 {%- endmacro %}
 
 {% macro default__rebuild_keys_sql(arg_dict) -%}
-    {%- set unique_key = arg_dict['unique_key'] -%}
-    {%- if not unique_key -%}
-        {{ exceptions.raise_compiler_error("incremental_strategy 'rebuild_keys' needs a unique_key") }}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- if not key or key is not string -%}
+        {{ exceptions.raise_compiler_error("incremental_strategy 'rebuild_keys' needs a unique_key of one column") }}
     {%- endif -%}
-    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
     {%- set names = arg_dict['dest_columns'] | map(attribute='name') | map('lower') | list -%}
     {%- if '_dbt_loaded_at' not in names -%}
         {{ exceptions.raise_compiler_error("incremental_strategy 'rebuild_keys' needs a _dbt_loaded_at column") }}
     {%- endif -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ arg_dict['target_relation'] }}
-    where ({{ keys | join(', ') }}) in (
-        select {{ keys | join(', ') }} from {{ arg_dict['temp_relation'] }}
-    );
+    {%- set target, source = arg_dict['target_relation'], arg_dict['temp_relation'] -%}
+    delete from {{ target }}
+    where
+        {{ key }} in (select {{ key }} from {{ source }})
+        -- `in` never matches a null key: a rebuilt null is deleted as such
+        or ({{ key }} is null and exists (select 1 from {{ source }} where {{ key }} is null));
 
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    insert into {{ target }} ({{ columns }})
     select {{ columns }}
-    from {{ arg_dict['temp_relation'] }}
+    from {{ source }}
     where _dbt_loaded_at is not null
 {%- endmacro %}
 
@@ -118,7 +144,7 @@
             {{ rows_cte }}.* exclude ({{ key }})
         from {{ keys_cte }}
         left join {{ rows_cte }}
-            on {{ keys_cte }}.{{ key }} = {{ rows_cte }}.{{ key }}
+            on {{ keys_cte }}.{{ key }} is not distinct from {{ rows_cte }}.{{ key }}
     {%- else -%}
         select * from {{ rows_cte }}
     {%- endif -%}

@@ -163,7 +163,8 @@ def _land_version(landing: Landing, table: RawTable, key: str, replace: str, in_
 
 @dataclass(frozen=True)
 class Update:
-    """A key's column takes the value another row holds (for a foreign key: another parent)."""
+    """A key's column takes the value another row holds (for a foreign key: another parent), or
+    `literal` (SQL): null, or a parent that has not landed yet."""
 
     table: str
     pick: int
@@ -171,22 +172,26 @@ class Update:
     value_pick: int
     in_place: bool = False
     among: str = "true"  # which live rows to pick from (the fixed examples aim at some)
+    literal: str | None = None
 
     def apply(self, landing: Landing) -> None:
         table = TABLES[self.table]
         key = _pick_key(landing.con, table, self.pick, f"{_live(table)} and ({self.among})")
         if key is None:
             return
-        values = landing.con.execute(
-            f'select distinct "{self.column}" from {table.relation} order by 1 nulls first').fetchall()
-        value = values[self.value_pick % len(values)][0]
+        if self.literal is None:
+            values = landing.con.execute(
+                f'select distinct "{self.column}" from {table.relation} order by 1 nulls first').fetchall()
+            value = _literal(values[self.value_pick % len(values)][0])
+        else:
+            value = self.literal
         column_type = dict(columns_of(landing.con, table))[self.column]
-        _land_version(landing, table, key, f'cast({_literal(value)} as {column_type}) as "{self.column}"',
-                      self.in_place)
+        _land_version(landing, table, key, f'cast({value} as {column_type}) as "{self.column}"', self.in_place)
 
     def __str__(self) -> str:
+        value = self.literal if self.literal is not None else f"value#{self.value_pick}"
         return (f"update {self.table} key#{self.pick}" + (f" of those where {self.among}" if self.among != "true" else "")
-                + f": {self.column} := value#{self.value_pick}" + (" (in place)" if self.in_place else ""))
+                + f": {self.column} := {value}" + (" (in place)" if self.in_place else ""))
 
 
 @dataclass(frozen=True)
@@ -213,21 +218,23 @@ class Undelete:
 
     table: str
     pick: int
+    in_place: bool = False
 
     def apply(self, landing: Landing) -> None:
         table = TABLES[self.table]
         key = _pick_key(landing.con, table, self.pick, f"not ({_live(table)})")
         if key is not None:
-            _land_version(landing, table, key, f"false as {table.deleted}", in_place=False)
+            _land_version(landing, table, key, f"false as {table.deleted}", in_place=self.in_place)
 
     def __str__(self) -> str:
-        return f"undelete {self.table} deleted key#{self.pick}"
+        return f"undelete {self.table} deleted key#{self.pick}" + (" (in place)" if self.in_place else "")
 
 
 @dataclass(frozen=True)
 class Insert:
     """A new key, a copy of an existing row whose business times lie `days_back` days earlier:
-    a late-arriving row. For invoice lines, a new line on another invoice. `committed_late`: the
+    a late-arriving row. For invoice lines, a new line on the template's invoice. `key`: the new
+    key (a parent that rows already name, landing late); else a fresh one. `committed_late`: the
     row is stamped half an hour before the previous sync, as a sync that committed it late
     stamps it (within the base tables' look-back)."""
 
@@ -235,6 +242,7 @@ class Insert:
     template_pick: int
     days_back: int
     committed_late: bool = False
+    key: int | None = None
 
     def apply(self, landing: Landing) -> None:
         table = TABLES[self.table]
@@ -257,6 +265,8 @@ class Insert:
             new_key = landing.next_key()
             key_type = types[table.key[0]]
             value = f"'cdc{new_key:06d}'" if key_type == "VARCHAR" else str(10_000_000 + new_key)
+            if self.key is not None:
+                value = f"'{self.key}'" if key_type == "VARCHAR" else str(self.key)
             replace.append(f'cast({value} as {key_type}) as "{table.key[0]}"')
         if table.deleted:
             replace.append(f"false as {table.deleted}")
@@ -270,20 +280,21 @@ class Insert:
             qualify row_number() over (order by _fivetran_synced desc) = 1""")
 
     def __str__(self) -> str:
-        return (f"insert into {self.table} like key#{self.template_pick}, {self.days_back} days late"
+        return (f"insert into {self.table}" + (f" key {self.key}" if self.key is not None else "")
+                + f" like key#{self.template_pick}, {self.days_back} days late"
                 + (", committed after the previous sync" if self.committed_late else ""))
 
 
 @dataclass(frozen=True)
 class Retry:
-    """A retried delivery: the key's latest version lands again, byte for byte."""
+    """A retried delivery: the key's latest version (a deletion, it may be) lands again, byte for byte."""
 
     table: str
     pick: int
 
     def apply(self, landing: Landing) -> None:
         table = TABLES[self.table]
-        key = _pick_key(landing.con, table, self.pick, _live(table))
+        key = _pick_key(landing.con, table, self.pick)
         if key is not None:
             landing.con.execute(f"""
                 insert into {table.relation} by name
@@ -345,6 +356,7 @@ class Pings:
     days_back: int
     minute: int
     count: int
+    north: float = 0.0  # degrees: two uploads of one second at two places
 
     def apply(self, landing: Landing) -> None:
         con = landing.con
@@ -360,7 +372,7 @@ class Pings:
                 (select min(vehicle_id) from {PINGS.relation} where technician_id = {technician}) as vehicle_id,
                 {technician} as technician_id,
                 timestamp '{day} 12:00:00' + to_minutes({self.minute}) + to_seconds(cast(i * 37 as bigint)) as event_at,
-                40.0 + i * 0.001 as latitude,
+                40.0 + {self.north} + i * 0.001 as latitude,
                 -75.0 - i * 0.001 as longitude,
                 cast(i % 3 * 15 as double) as speed_mph,
                 i % 4 <> 0 as ignition_on,
@@ -370,7 +382,7 @@ class Pings:
 
     def __str__(self) -> str:
         return (f"{self.count} pings of technician#{self.technician_pick}, {self.days_back} days back, "
-                f"from minute {self.minute}")
+                f"from minute {self.minute}" + (f", {self.north} degrees north" if self.north else ""))
 
 
 @dataclass(frozen=True)
@@ -391,6 +403,28 @@ class RetriedPing:
 
     def __str__(self) -> str:
         return f"retried delivery of ping#{self.pick}"
+
+
+@dataclass(frozen=True)
+class EarlierDelivery:
+    """A ping's first delivery, committed after its later delivery was read: stamped 45 minutes
+    before the previous sync, earlier than the delivery landed in that sync's last half hour."""
+
+    pick: int
+
+    def apply(self, landing: Landing) -> None:
+        key = _pick_key(landing.con, PINGS, self.pick,
+                        f"_fivetran_synced > {landing.floor} - interval 30 minute")
+        if key is not None:
+            landing.con.execute(f"""
+                insert into {PINGS.relation} by name
+                select * replace (_fivetran_id || '-first' as _fivetran_id,
+                                  {landing.floor} - interval 45 minute as _fivetran_synced)
+                from {PINGS.relation} where {key}
+                qualify row_number() over (order by _fivetran_synced) = 1""")
+
+    def __str__(self) -> str:
+        return f"first delivery of recent ping#{self.pick}, committed late"
 
 
 SEED_COLUMNS = {
@@ -428,15 +462,29 @@ class SeedEdit:
         return f"{self.seed} row#{self.row_pick} {what}"
 
 
+# What runs after a sync lands: the whole incremental build, compared with a full refresh
+# ("build", or "backfill": the build with backfill_start set); or no build yet ("nothing"), a
+# build of staging only ("staging"), or one model rebuilt whole on its own ("refresh:<model>"),
+# after which the next comparison shows whether the incremental models caught up.
+AFTER = ("build", "backfill", "nothing", "staging", "refresh:int_jobs_enriched", "refresh:fct_jobs",
+         "refresh:base_postgres__job_line_items")
+
+
 @dataclass(frozen=True)
 class Batch:
-    """The changes one Fivetran sync lands, hours after the previous one."""
+    """The changes one Fivetran sync lands, hours after the previous one, and what runs after it."""
 
     changes: tuple[Change, ...]
     hours: int = 6
+    after: str = "build"
+
+    @property
+    def compared(self) -> bool:
+        return self.after in ("build", "backfill")
 
     def __str__(self) -> str:
-        return f"sync after {self.hours} h: " + "; ".join(str(c) for c in self.changes)
+        then = "" if self.after == "build" else f", then {self.after}"
+        return f"sync after {self.hours} h{then}: " + "; ".join(str(c) for c in self.changes)
 
 
 def land(con: duckdb.DuckDBPyConnection, batch: Batch, number: int, previous: datetime,
@@ -506,16 +554,21 @@ def changes(schema: Schema) -> st.SearchStrategy[Change]:
         st.builds(Retry, names, picks),
         st.builds(Resync, st.sampled_from([t.name for t in CDC_TABLES] + [SHEET.name]), st.sampled_from([0, 5, 50])),
         st.builds(AddColumn, names),
-        st.builds(Pings, picks, st.integers(0, 40), st.integers(-300, 600), st.integers(1, 30)),
+        st.builds(Pings, picks, st.integers(0, 40), st.integers(-300, 600), st.integers(1, 30),
+                  st.sampled_from([0.0, 0.01])),
         st.builds(RetriedPing, picks),
+        st.builds(EarlierDelivery, picks),
         st.sampled_from(list(SEED_COLUMNS)).flatmap(lambda seed: st.builds(
             SeedEdit, st.just(seed), picks, st.one_of(st.none(), st.sampled_from(SEED_COLUMNS[seed])))),
     )
 
 
 def batches(schema: Schema, max_changes: int = 16) -> st.SearchStrategy[Batch]:
+    # mostly a full build after each sync, as the daily schedule runs; the rest of the time
+    # something that leaves the incremental models behind, for the next build to catch up
+    after = st.one_of(st.just("build"), st.just("build"), st.just("build"), st.sampled_from(AFTER))
     return st.builds(Batch, st.lists(changes(schema), min_size=1, max_size=max_changes).map(tuple),
-                     st.sampled_from([1, 6, 24]))
+                     st.sampled_from([1, 6, 24]), after)
 
 
 _PAID_ON_A_DAY_WITH = """transaction_date in (
@@ -523,42 +576,68 @@ _PAID_ON_A_DAY_WITH = """transaction_date in (
     group by transaction_date having count(distinct id) filter (where balance = 0 and not _fivetran_deleted) = {n})"""
 
 # Every kind of change at least once, each on its own rows (a line moved while its old job is
-# otherwise untouched, and so on): the fixed example the property test always runs first.
+# otherwise untouched, and so on), and every kind of run after a sync: the fixed example the
+# property test always runs first.
+LATE_JOB, LATE_JOB_OF_A_LINE = 10_999_999, 10_999_998
 EVERY_KIND: tuple[Batch, ...] = (
     Batch((
         Update("fivetran_postgres.job_line_items", 7, "job_id", 123),  # a line moved to another job
         Delete("fivetran_postgres.job_line_items", 20),  # a line deleted alone
+        Update("fivetran_postgres.job_line_items", 9, "amount_cents", 5),  # a line's amount corrected
         Delete("fivetran_postgres.jobs", 30),  # a job deleted alone, its lines kept
-        Delete("fivetran_postgres.service_types", 2),  # a service type retired
+        Delete("fivetran_postgres.service_types", 2),  # a service type deleted
+        Update("fivetran_postgres.service_types", 6, "category_code", 1),  # a service re-categorised
         Delete("fivetran_servicetitan.appointment", 3),  # an appointment cancelled
         Delete("fivetran_servicetitan.job", 5),  # a ServiceTitan job deleted alone
         Update("fivetran_servicetitan.appointment", 8, "job_id", 40),  # an appointment moved
         Update("fivetran_servicetitan.job", 9, "job_number", 77),  # a ServiceTitan job re-linked
+        Insert("fivetran_servicetitan.appointment", 2, 0),  # a second appointment at the same time
         Delete("fivetran_quickbooks.invoice_line", 11),  # an invoice line deleted alone
-        Update("fivetran_postgres.job_line_items", 9, "amount_cents", 5),  # a line's amount corrected
         Update("fivetran_quickbooks.invoice", 12, "balance", 0),  # an invoice paid
         Update("fivetran_quickbooks.invoice", 13, "doc_number", 99),  # an invoice billing another job
+        # rows naming parents that have not landed yet (they land in the third sync)
+        Update("fivetran_quickbooks.invoice", 14, "doc_number", 0, among="balance = 0", literal=f"'FF-{LATE_JOB}'"),
+        Update("fivetran_postgres.job_line_items", 31, "job_id", 0, literal=str(LATE_JOB_OF_A_LINE)),
+        Update("fivetran_postgres.jobs", 40, "service_type_id", 0, literal="null"),  # a foreign key cleared
+        # a paid invoice without a date: a day of revenue whose key is null (another joins it later)
+        Update("fivetran_quickbooks.invoice", 20, "transaction_date", 0, among="balance = 0", literal="null"),
         Update("fivetran_postgres.jobs", 14, "customer_id", 5, in_place=True),  # a job to another customer
         Update("fivetran_postgres.jobs", 15, "technician_id", 3),  # ... and to another technician
-        Update("fivetran_postgres.service_types", 6, "category_code", 1),  # a service re-categorised
         Update("fivetran_postgres.customers", 16, "region_id", 2),  # a customer moving region
         Update("fivetran_servicetitan.technician", 1, "employee_id", 4),  # a ServiceTitan technician re-linked
         Update("fivetran_salesforce.account", 2, "industry", 3),
         Insert("fivetran_postgres.jobs", 17, 45),  # a job booked weeks ago, landing now
         Insert("fivetran_postgres.job_line_items", 18, 200),  # a line months late
-        Insert("fivetran_quickbooks.invoice_line", 19, 3),  # a line added to a paid invoice
+        Insert("fivetran_quickbooks.invoice_line", 19, 3),  # a line added to an invoice
         Insert("fivetran_postgres.job_line_items", 21, 0, committed_late=True),  # within the look-back
         Retry("fivetran_postgres.jobs", 19),  # a retried delivery
+        Retry("fivetran_postgres.job_line_items", 0),  # ... of a deletion, it may be
         Pings(0, 3, -120, 10),  # a van uploading three-day-old pings, before the day's first
         Pings(1, 0, 600, 5),  # pings after the day's last: the route is extended
+        # a day with no pings yet: two uploads of the same seconds from two places, its last pings
+        Pings(2, 10, 700, 2),
+        Pings(2, 10, 700, 2, north=0.01),
         RetriedPing(21),
         SeedEdit("seed_regions", 1, "division"),
     ), hours=6),
     Batch((
-        Undelete("fivetran_postgres.jobs", 0),  # keys that come back after their deletion
+        # the line moved again, and again in the next sync: int_jobs_enriched, which the next two
+        # runs leave out, sees both moves at once
+        Update("fivetran_postgres.job_line_items", 7, "job_id", 200),
+        Delete("fivetran_postgres.job_line_items", 22),
+        Pings(1, 0, 640, 3),
+        Pings(3, 0, 650, 3),
+        Pings(2, 10, 710, 2),  # after the two places of one second: extended from one of them
+    ), hours=1, after="staging"),
+    Batch((
+        Update("fivetran_postgres.job_line_items", 7, "job_id", 300),
+        Undelete("fivetran_postgres.job_line_items", 0),  # deleted the sync before, back before a build
+        Undelete("fivetran_postgres.jobs", 0, in_place=True),  # keys that come back after their deletion
         Undelete("fivetran_postgres.service_types", 0),
-        Undelete("fivetran_postgres.job_line_items", 0),
         Undelete("fivetran_servicetitan.appointment", 0),
+        Insert("fivetran_postgres.jobs", 3, 60, key=LATE_JOB),  # the parents named in the first sync land
+        Insert("fivetran_postgres.jobs", 4, 60, key=LATE_JOB_OF_A_LINE),
+        EarlierDelivery(0),  # a first delivery committed after its retry was read
         Delete("fivetran_postgres.jobs", 100, in_place=True),
         Delete("fivetran_postgres.customers", 4),  # a customer deleted, their jobs kept
         Delete("fivetran_postgres.technicians", 1),  # referenced rows deleted on their own
@@ -570,13 +649,21 @@ EVERY_KIND: tuple[Batch, ...] = (
         Delete("fivetran_quickbooks.invoice", 6, among=f"balance = 0 and {_PAID_ON_A_DAY_WITH.format(n=1)}"),
         Delete("fivetran_quickbooks.invoice", 6, among=f"balance = 0 and {_PAID_ON_A_DAY_WITH.format(n=2)}"),
         Update("fivetran_quickbooks.invoice", 3, "balance", 50, among="balance = 0"),  # a paid one owed again
-        Insert("fivetran_servicetitan.appointment", 2, 0),  # a second appointment at the same time
         Update("fivetran_quickbooks.invoice_line", 4, "amount", 7),
+    ), hours=24, after="nothing"),
+    Batch((
         Resync("fivetran_servicetitan.appointment", 5),  # a re-sync, a few rows gone from the source
         Resync("fivetran_quickbooks.invoice_line", 0),  # a re-sync that changes no value
         Resync(SHEET.name, 0),  # finance edited the targets sheet
         AddColumn("fivetran_postgres.jobs"),  # schema drift
         Insert("fivetran_postgres.jobs", 5, 0),
+        Update("fivetran_postgres.job_line_items", 40, "job_id", 11),
         SeedEdit("seed_service_categories", 2, None),  # a category removed from the seed
-    ), hours=24),
+    ), hours=6, after="refresh:fct_jobs"),
+    Batch((
+        Delete("fivetran_postgres.job_line_items", 50),
+        Update("fivetran_postgres.jobs", 60, "status", 1),
+        Update("fivetran_quickbooks.invoice", 21, "transaction_date", 0, among="balance = 0", literal="null"),
+        Pings(4, 2, 100, 4),
+    ), hours=6, after="backfill"),
 )

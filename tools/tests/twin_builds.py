@@ -117,9 +117,15 @@ class TwinBuilds:
             [str(dbt), *BUILD, *args, "--target-path", str(out / "target"), "--log-path", str(out / "logs")],
             cwd=self.project, env=self.env(name), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
-    def build(self) -> None:
+    def build(self, *args: str) -> None:
         """Bring `incremental` up to date incrementally and rebuild `full` from scratch, side by side."""
-        runs = {"incremental": self._start("incremental"), "full": self._start("full", "--full-refresh")}
+        self._wait({"incremental": self._start("incremental", *args), "full": self._start("full", "--full-refresh")})
+
+    def run_incremental(self, *args: str) -> None:
+        """A dbt build of the incremental warehouse alone (part of it, say), compared with nothing."""
+        self._wait({"incremental": self._start("incremental", *args)})
+
+    def _wait(self, runs: dict[str, subprocess.Popen[str]]) -> None:
         failures = []
         for name, run in runs.items():
             output, _ = run.communicate()

@@ -15,9 +15,11 @@
     ping for since this table's last run. Pings mostly arrive in order, so a day's route is
     extended rather than recomputed: the new pings, plus the leg from the last ping the row already
     counts, are added to it. A day is recomputed whole when that is not exact: when a new ping is
-    earlier than the row's last ping (a van uploading late), or when the row does not count every
-    ping stored before it was written. Miles are summed in whole millionths and time in whole
-    seconds, so that the sums are exact in any order.
+    earlier than the row's last ping (a van uploading late), when the row does not count every
+    ping stored before it was written, or when backfill_start asks for the day. Pings are ordered
+    by time, then by id, so that two pings of one second make the same legs in every build, and
+    the row keeps the id of its last ping, the one leg the extension starts from. Miles are summed
+    in whole millionths and time in whole seconds, so that the sums are exact in any order.
 #}
 
 with
@@ -60,6 +62,7 @@ day_pings as (
     select
         pings.technician_id,
         cast(pings.event_at as date) as route_date,
+        pings.gps_event_id,
         pings.event_at,
         pings.latitude,
         pings.longitude,
@@ -102,7 +105,7 @@ arrivals as (
 
 ),
 
--- stored rows that still count every ping stored before they were written
+-- stored rows that still count every ping stored before they were written (and are not backfilled)
 exact_routes as (
 
     select
@@ -113,7 +116,9 @@ exact_routes as (
         on
             stored_routes.technician_id = arrivals.technician_id
             and stored_routes.route_date = arrivals.route_date
-    where stored_routes.ping_count = arrivals.counted_pings
+    where
+        stored_routes.ping_count = arrivals.counted_pings
+        and not {{ backfill_filter('stored_routes.route_date') }}
 
 ),
 
@@ -153,21 +158,26 @@ measured_pings as (
         or day_pings.is_new
         or (
             exact_routes.last_ping_at < exact_routes.first_new_ping_at
-            and day_pings.event_at = exact_routes.last_ping_at
+            and day_pings.gps_event_id = exact_routes.last_gps_event_id
         )
     {% endif %}
 
 ),
 
+{%- set in_order = 'partition by technician_id, route_date order by event_at, gps_event_id' %}
+
 legs as (
 
     select
         *,
-        lag(latitude) over (partition by technician_id, route_date order by event_at) as previous_latitude,
-        lag(longitude) over (partition by technician_id, route_date order by event_at) as previous_longitude,
-        lag(event_at) over (partition by technician_id, route_date order by event_at) as previous_event_at,
-        lag(is_ignition_on) over (partition by technician_id, route_date order by event_at) as was_ignition_on,
-        lag(speed_mph) over (partition by technician_id, route_date order by event_at) as previous_speed_mph
+        lag(latitude) over ({{ in_order }}) as previous_latitude,
+        lag(longitude) over ({{ in_order }}) as previous_longitude,
+        lag(event_at) over ({{ in_order }}) as previous_event_at,
+        lag(is_ignition_on) over ({{ in_order }}) as was_ignition_on,
+        lag(speed_mph) over ({{ in_order }}) as previous_speed_mph,
+        first_value(gps_event_id) over (
+            partition by technician_id, route_date order by event_at desc, gps_event_id desc
+        ) as last_gps_event_id
     from measured_pings
 
 ),
@@ -180,6 +190,7 @@ measured as (
         event_at,
         speed_mph,
         is_counted,
+        last_gps_event_id,
         _fivetran_synced,
         {%- set leg_miles = haversine_miles('previous_latitude', 'previous_longitude', 'latitude', 'longitude') %}
         case
@@ -208,6 +219,7 @@ measured_days as (
         max(case when not is_counted then speed_mph end) as max_speed_mph,
         min(case when not is_counted then event_at end) as first_ping_at,
         max(event_at) as last_ping_at,
+        max(last_gps_event_id) as last_gps_event_id,
         max(_fivetran_synced) as _fivetran_synced
     from measured
     group by technician_id, route_date
@@ -224,11 +236,14 @@ combined as (
         coalesce(extended_routes.distance_miles, 0) + measured_days.distance_miles as distance_miles,
         coalesce(extended_routes.driving_seconds, 0) + measured_days.driving_seconds as driving_seconds,
         coalesce(extended_routes.idle_seconds, 0) + measured_days.idle_seconds as idle_seconds,
+        -- greatest() of a null is null on Snowflake (DuckDB skips it): never give it one
         greatest(
-            coalesce(extended_routes.max_speed_mph, measured_days.max_speed_mph), measured_days.max_speed_mph
+            coalesce(extended_routes.max_speed_mph, measured_days.max_speed_mph),
+            coalesce(measured_days.max_speed_mph, extended_routes.max_speed_mph)
         ) as max_speed_mph,
         coalesce(extended_routes.first_ping_at, measured_days.first_ping_at) as first_ping_at,
         measured_days.last_ping_at,
+        measured_days.last_gps_event_id,
         greatest(
             coalesce(extended_routes._fivetran_synced, measured_days._fivetran_synced), measured_days._fivetran_synced
         ) as _fivetran_synced
@@ -249,6 +264,7 @@ final as (
         -- ids
         technician_id,
         route_date,
+        last_gps_event_id,
 
         -- measures
         ping_count,

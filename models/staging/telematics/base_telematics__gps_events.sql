@@ -3,6 +3,8 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
+        pre_hook="{{ delete_later_deliveries(source('fivetran_telematics', 'gps_events'),
+                                             'event_id', 'gps_event_id', 'event_at') }}",
     )
 }}
 
@@ -10,7 +12,8 @@
     Every GPS ping Fivetran has landed, first delivery only: an incremental table (tens of millions
     of pings a day; docs/incremental.md) under stg_telematics__gps_events. Pings are never updated
     or deleted, only delivered again by a retried webhook: each run appends the pings synced since
-    the last run that the table does not hold yet. A change to this model's columns needs
+    the last run that the table does not hold yet (and a first delivery committed after its retry
+    was read replaces the retry: pre-hook). A change to this model's columns needs
     `--full-refresh`.
 #}
 
