@@ -126,9 +126,21 @@
                        info=true) -%}
         {%- endif -%}
         {%- set registry = raw_generations_relation() -%}
-        create table if not exists {{ registry }} (relation_name varchar, generation_id varchar);
         delete from {{ registry }} where relation_name = '{{ name }}';
         insert into {{ registry }} values ('{{ name }}', '{{ "stale" if stale else current }}')
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    on-run-start: the registry, made once before any model runs (two models making it at once,
+    in their own transactions, would conflict).
+-#}
+{% macro create_raw_generations_registry() -%}
+    {%- if target.type == 'duckdb' and raw_generation_id() is not none -%}
+        {#- committed here: dbt rolls back what an on-run-start hook leaves open -#}
+        {%- do run_query('create table if not exists ' ~ raw_generations_relation()
+                         ~ ' (relation_name varchar, generation_id varchar)') -%}
+        {%- do adapter.commit() -%}
     {%- endif -%}
 {%- endmacro %}
 

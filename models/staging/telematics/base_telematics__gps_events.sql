@@ -3,8 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_later_deliveries(source('fivetran_telematics', 'gps_events'),
-                                             'event_id', 'gps_event_id', 'event_at') }}",
+        pre_hook="{{ delete_later_deliveries(source('fivetran_telematics', 'gps_events'), 'event_id', 'gps_event_id') }}",
     )
 }}
 
