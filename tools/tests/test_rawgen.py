@@ -297,6 +297,44 @@ def test_sync_lands_updates_deletes_late_rows_duplicates_and_drift(warehouse: Wa
     assert q("select count(distinct _fivetran_synced) from fivetran_sheets.revenue_targets")[0][0] == 2
 
 
+def test_sync_lands_changes_that_stand_alone(warehouse: Warehouse) -> None:
+    """What incremental models must follow without a change of the parent: lines removed from a
+    live job or moved to another, appointments cancelled while their job stays, services retired
+    and re-timed, customers moving region, a small table re-synced whole."""
+    _synced(warehouse)
+    q = warehouse.raw_query
+    since = "timestamp with time zone '2026-11-20 12:00:00+00'"
+    latest = "qualify row_number() over (partition by id order by _fivetran_synced desc) = 1"
+    (removed,) = q(f"""select count(*) from (select * from fivetran_postgres.job_line_items {latest}) as l
+                       where l._fivetran_deleted and l._fivetran_synced > {since}
+                         and l.job_id in (select id from (select * from fivetran_postgres.jobs {latest})
+                                          where not _fivetran_deleted)""")[0]
+    assert removed > 0
+    (moved,) = q(f"""select count(*) from fivetran_postgres.job_line_items n
+                     join fivetran_postgres.job_line_items o using (id)
+                     where n._fivetran_synced > {since} and o._fivetran_synced <= {since} and n.job_id <> o.job_id""")[0]
+    assert moved > 0
+    (cancelled,) = q(f"""select count(*) from (select * from fivetran_servicetitan.appointment {latest}) as a
+                         join (select * from fivetran_servicetitan.job {latest}) as st on a.job_id = st.id
+                         where a._fivetran_deleted and a._fivetran_synced > {since} and not st._fivetran_deleted""")[0]
+    assert cancelled > 0
+    changed_services = q(f"""select count(*) filter (where n.is_active <> o.is_active),
+                                    count(*) filter (where n.estimated_duration_minutes <> o.estimated_duration_minutes)
+                             from fivetran_postgres.service_types n join fivetran_postgres.service_types o using (id)
+                             where n._fivetran_synced > {since} and o._fivetran_synced <= {since}""")[0]
+    assert changed_services[0] > 0 and changed_services[1] > 0
+    (moved_region,) = q(f"""select count(*) from fivetran_postgres.customers n join fivetran_postgres.customers o using (id)
+                            where n._fivetran_synced > {since} and o._fivetran_synced <= {since}
+                              and n.region_id <> o.region_id""")[0]
+    assert moved_region > 0
+    # the batch re-synced one small table: every key has a version of this sync
+    resynced = [table for table in ("fivetran_servicetitan.technician", "fivetran_postgres.service_types",
+                                    "fivetran_quickbooks.customer", "fivetran_salesforce.account")
+                if q(f"select count(distinct id) = count(distinct id) filter (where _fivetran_synced > {since}) "
+                     f"from {table}")[0][0]]
+    assert len(resynced) == 1
+
+
 def test_sync_is_deterministic(tmp_path: Path) -> None:
     first, second = Warehouse(tmp_path / "one"), Warehouse(tmp_path / "two")
     _synced(first)
