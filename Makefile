@@ -33,8 +33,11 @@ test: setup lint pytest
 lint: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
+# Two workers, one test file each at a time (a file's module fixtures build one warehouse): most
+# of a test's time is one dbt process, which uses one core at a time while it parses.
+PYTEST_WORKERS ?= 2
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: setup
 	$(BIN)/python benchmarks/bench_platform.py --scale $(SCALE)

@@ -94,13 +94,13 @@ def test_sum_of_a_number_stays_exact(emulator: Emulator) -> None:
 @pytest.mark.e2e
 def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     lines: list[str] = []
-    # two batches: the second also adds a column upstream (schema drift)
-    run = EmulatorRun(tmp_path, scale=E2E_SCALE, seed=E2E_SEED, syncs=2, log=lines.append)
+    # one batch, which also adds a column upstream (schema drift); sequences of batches are the
+    # property test's (test_incremental_properties.py), `make emulator-ci` lands three
+    run = EmulatorRun(tmp_path, scale=E2E_SCALE, seed=E2E_SEED, syncs=1, log=lines.append)
     diffs = run.run()
     assert run.steps == [
         "generate raw data", "platform setup (emulator)", "dbt build (emulator, full)", "dbt build (DuckDB, full)",
         "tools sync (batch 1)", "dbt build (emulator, incremental 1)", "dbt build (DuckDB, incremental 1)",
-        "tools sync (batch 2)", "dbt build (emulator, incremental 2)", "dbt build (DuckDB, incremental 2)",
         "dbt docs generate (emulator)"]
     assert len(diffs) >= 15
     assert {name: d[:2] for name, d in diffs.items()} == {name: (0, 0) for name in diffs}, "\n".join(lines)
