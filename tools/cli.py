@@ -150,7 +150,7 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
                             keys: tuple[str, ...], warn_after: str | None, error_after: str | None,
                             no_warehouse: bool, project_dir: Path | None, dry_run: bool, check: bool) -> None:
     """Staging models and source YAML for a Fivetran connector (see docs/scaffold.md)."""
-    from tools.scaffold import check_source_name, parse_period, scaffold_source
+    from tools.scaffold import check_schema_name, check_source_name, parse_period, scaffold_source
 
     if (fivetran_schema is None) == (not from_warehouse):
         raise click.UsageError("give exactly one of --fivetran-schema FILE and --from-warehouse")
@@ -160,6 +160,11 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
         check_source_name(source_name)
     except ToolError as exc:
         raise click.BadParameter(str(exc), param_hint="SOURCE_NAME") from None
+    if schema is not None:
+        try:
+            check_schema_name(schema)
+        except ToolError as exc:
+            raise click.BadParameter(str(exc), param_hint="--schema") from None
     periods = {}
     for option, value in (("--warn-after", warn_after), ("--error-after", error_after)):
         if value is not None:

@@ -34,6 +34,10 @@ from tools.yamlio import Flow, FlowList, Unmatched, merge, unmatched
 
 MANIFEST = ".scaffold.json"
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+# A Fivetran destination schema: lower case letters, digits and underscores, not starting with a
+# digit; the name is written into the sources YAML and compiled into SQL, so nothing else passes.
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+MAX_IDENTIFIER_LENGTH = 255  # Snowflake's limit
 
 # Freshness per source, from the sync cadence in the SDD ("Data Sources"): warn after two missed
 # syncs, error after four (Google Sheets, daily: after two and three days), as the hand-written
@@ -118,6 +122,18 @@ def check_source_name(source: str) -> str:
             "such as hubspot or google_sheets"
         )
     return source
+
+
+def check_schema_name(schema: str) -> str:
+    """The raw schema as written into the sources YAML: a plain identifier (compared lower case)."""
+    lowered = schema.lower()
+    if not SCHEMA_NAME.fullmatch(lowered) or len(lowered) > MAX_IDENTIFIER_LENGTH:
+        shown = schema if len(schema) <= 60 else schema[:57] + "..."
+        raise ToolError(
+            f"schema {shown!r} is not a Fivetran schema name: letters, digits and underscores, "
+            f"not starting with a digit, at most {MAX_IDENTIFIER_LENGTH} characters"
+        )
+    return lowered
 
 
 # --- step 1: resolve --------------------------------------------------------------------------
@@ -931,9 +947,9 @@ def scaffold_source(
 
     check_source_name(source)
     root = (project_dir or PROJECT_ROOT).resolve()
-    raw_schema = schema or f"fivetran_{source}"
+    raw_schema = check_schema_name(schema or f"fivetran_{source}")
     default_warn, default_error = default_freshness(source)
-    settings = Settings(source, raw_schema.lower(), warn_after or default_warn, error_after or default_error)
+    settings = Settings(source, raw_schema, warn_after or default_warn, error_after or default_error)
     if _minutes(settings.error_after) < _minutes(settings.warn_after):
         raise ToolError("error_after must not be shorter than warn_after")
 

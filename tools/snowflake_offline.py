@@ -36,9 +36,9 @@ from tools.paths import PROJECT_ROOT
 DUMMY_ENV = {
     "SNOWFLAKE_ACCOUNT": "offline-account",
     "SNOWFLAKE_PRIVATE_KEY_PATH": "/nonexistent/offline_key.p8",
-    "SNOWFLAKE_PRIVATE_KEY": "offline-key",
+    "SNOWFLAKE_PRIVATE_KEY": "offline-key",  # pragma: allowlist secret
     "DBT_USER": "offline_user",
-    "DBT_PASSWORD": "offline-password",
+    "DBT_PASSWORD": "offline-password",  # pragma: allowlist secret
 }
 
 

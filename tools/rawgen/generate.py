@@ -30,13 +30,31 @@ WORK = "generator_work"
 WRITERS = 2
 
 
+MEMORY_LIMIT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(MB|MIB|GB|GIB|TB|TIB)\s*$", re.IGNORECASE)
+MIN_MEMORY_MIB = 256  # below this the generator's fact tables do not fit even when spilling
+_MIB = {"MB": 1000**2 / 2**20, "MIB": 1.0, "GB": 1000**3 / 2**20, "GIB": 1024.0, "TB": 1000**4 / 2**20,
+        "TIB": 1024.0**2}
+
+
+def memory_limit(value: str | None) -> str:
+    """FIELDFORCE_DUCKDB_MEMORY checked before it reaches a `set` statement: a size such as 6GB."""
+    if value is None:
+        return "6GB"
+    match = MEMORY_LIMIT.fullmatch(value)
+    if not match or float(match.group(1)) * _MIB[match.group(2).upper()] < MIN_MEMORY_MIB:
+        raise ToolError(f"FIELDFORCE_DUCKDB_MEMORY={value!r} is not a memory size of at least "
+                        f"{MIN_MEMORY_MIB}MB, such as 6GB or 512MB")
+    return f"{match.group(1)}{match.group(2).upper()}"
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection tuned like the dbt profile: bounded memory, spilling to the warehouse folder."""
+    limit = memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))
     con = duckdb.connect(str(path))
     spill = paths.warehouse_dir() / "tmp"
     spill.mkdir(parents=True, exist_ok=True)
-    con.execute(f"set memory_limit = '{os.environ.get('FIELDFORCE_DUCKDB_MEMORY', '6GB')}'")
-    con.execute(f"set temp_directory = '{spill}'")
+    con.execute(f"set memory_limit = {sqlkit.sql_string(limit)}")
+    con.execute(f"set temp_directory = {sqlkit.sql_string(str(spill))}")
     con.execute("set preserve_insertion_order = false")
     configure_session(con)
     return con
@@ -244,6 +262,7 @@ def generate_raw(
 ) -> dict[str, int]:
     """Write every raw table; returns the row count of each. The old database is replaced atomically."""
     say = progress or (lambda _msg: None)
+    memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))  # a bad setting fails before any work
     as_of = as_of or datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     ctx = Context(seed=seed, scale=scale, as_of=as_of, volumes=Volumes.for_scale(scale), gps_days=gps_days)
     target = target or paths.raw_database_path()

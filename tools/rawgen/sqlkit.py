@@ -29,8 +29,12 @@ COMPANY_KINDS = ["properties", "holdings", "dental", "logistics", "restaurants",
                  "apartments", "school district", "hotels", "manufacturing", "retail", "offices"]
 
 
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def sql_list(values: list[str]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+    return "[" + ", ".join(sql_string(v) for v in values) + "]"
 
 
 MACROS = f"""

@@ -15,6 +15,7 @@ rows the batch touches. The whole batch is one transaction: it lands entirely or
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from tools import paths
 from tools.errors import ToolError
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
-from tools.rawgen.generate import connect
+from tools.rawgen.generate import connect, memory_limit
 
 Progress = Callable[[str], None] | None
 
@@ -127,6 +128,7 @@ def sync_batch(
 ) -> dict[str, int]:
     """Land one sync batch; returns the rows landed per table."""
     say = progress or (lambda _msg: None)
+    memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))  # a bad setting fails before any work
     raw = paths.raw_database_path()
     if not raw.exists():
         raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first")

@@ -22,7 +22,8 @@ from .conftest import E2E_SCALE, E2E_SEED
 def connect(emulator: Emulator, **kwargs: object) -> snowflake.connector.SnowflakeConnection:
     # As profiles.yml's `emulator` target connects, with the connector's own retries cut short.
     return snowflake.connector.connect(
-        account="fakesnow", user="fake", password="snow", host=emulator.host, port=emulator.port, protocol="http",
+        account="fakesnow", user="fake", password="snow",  # pragma: allowlist secret
+        host=emulator.host, port=emulator.port, protocol="http",
         network_timeout=10, login_timeout=10, session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
         **kwargs)
 

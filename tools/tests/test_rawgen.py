@@ -9,7 +9,8 @@ import pytest
 
 from tools.rawgen import facts, sqlkit
 from tools.rawgen.context import REGION_COUNT, Context, Volumes
-from tools.rawgen.generate import all_tables, generate_raw
+from tools.errors import ToolError
+from tools.rawgen.generate import all_tables, generate_raw, memory_limit
 
 from .conftest import AS_OF, Warehouse
 
@@ -362,6 +363,28 @@ def test_bad_arguments_are_usage_errors(warehouse: Warehouse) -> None:
     assert warehouse.tools("generate-raw", "--as-of", "yesterday").returncode == 2
     assert warehouse.tools("sync").returncode == 2
     assert not warehouse.raw_path.exists()
+
+
+@pytest.mark.parametrize("value", ["garbage", "1KB", "100MB", "", "6GB'; copy (select 1) to '/tmp/x.csv'; --",
+                                   "6 GB; drop schema fivetran_postgres cascade", "-6GB", "nanGB"])
+def test_a_bad_memory_setting_is_refused_before_any_work(warehouse: Warehouse, value: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """FIELDFORCE_DUCKDB_MEMORY goes into a `set memory_limit` statement: only a size gets there."""
+    monkeypatch.setenv("FIELDFORCE_DUCKDB_MEMORY", value)
+    for command in (["generate-raw", "--scale", "0.001", "--seed", "1", "--as-of", AS_OF.isoformat()],
+                    ["sync", "--seed", "1"]):
+        result = warehouse.tools(*command)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.strip().count("\n") == 0 and "FIELDFORCE_DUCKDB_MEMORY" in result.stderr
+        assert not warehouse.raw_path.parent.exists() or not any(warehouse.raw_path.parent.iterdir())
+
+
+def test_memory_sizes_are_normalised() -> None:
+    assert memory_limit(None) == "6GB"
+    assert memory_limit(" 512mb ") == "512MB"
+    assert memory_limit("1.5GiB") == "1.5GIB"
+    with pytest.raises(ToolError, match="at least 256MB"):
+        memory_limit("255MiB")
 
 
 def test_an_interrupted_generation_leaves_the_old_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

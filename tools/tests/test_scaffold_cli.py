@@ -290,6 +290,24 @@ def test_bad_arguments(project: Path) -> None:
     assert not (project / SF).exists() or schema.exit_code == 0
 
 
+@pytest.mark.parametrize("schema", [
+    "x; drop table analytics_raw.fivetran_postgres.jobs; --", "fivetran_x' or '1'='1", 'fivetran "x"',
+    "1fivetran", "fivetran-x", "fivetran.x", "", "a" * 256,
+])
+def test_a_schema_that_is_not_an_identifier_never_reaches_the_yaml(project: Path, schema: str) -> None:
+    """--schema is written into the sources YAML and compiled into SQL: only a plain name passes."""
+    result = scaffold(project, "--schema", schema)
+    assert result.exit_code == 2, result.output
+    assert "is not a Fivetran schema name" in result.output and "Traceback" not in result.output
+    assert not (project / SF).exists()
+
+
+def test_a_schema_in_capitals_is_the_lower_case_raw_schema(project: Path) -> None:
+    result = scaffold(project, "--schema", "Fivetran_SF")
+    assert result.exit_code == 0, result.output
+    assert "schema: fivetran_sf" in (project / SF / "_salesforce__sources.yml").read_text()
+
+
 def test_unknown_source_in_the_warehouse(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import duckdb
 

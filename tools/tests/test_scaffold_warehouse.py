@@ -90,7 +90,8 @@ def test_snowflake_reads_information_schema(monkeypatch: pytest.MonkeyPatch) -> 
         ("id", "TEXT"), ("annual_revenue", "NUMBER(18,2)"), ("_fivetran_synced", "TIMESTAMP_TZ")]
     assert calls["params"] == ("fivetran_salesforce",)
     assert "analytics_raw.information_schema.columns" in str(calls["sql"])
-    assert calls["connect"] == {"account": "acme-xy12345", "user": "ana", "password": "secret",
+    assert calls["connect"] == {"account": "acme-xy12345", "user": "ana",
+                                "password": "secret",  # pragma: allowlist secret
                                 "role": "DBT_DEV_ROLE", "warehouse": "DEV_WH", "login_timeout": 30}
 
 
