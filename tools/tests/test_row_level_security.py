@@ -8,6 +8,7 @@ current_user(); macros/snowflake/row_level_security.sql), so one build serves ev
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from tools.paths import PROJECT_ROOT
 from tools.tests.conftest import Warehouse
+from tools.tests.twin_builds import copy_project
 
 pytestmark = pytest.mark.e2e
 
@@ -139,3 +141,75 @@ def test_no_cluster_by_or_masking_reaches_duckdb(built: Warehouse) -> None:
     assert "create  table" in log or "create table" in log
     for snowflake_only in ("cluster by", "masking policy", "secure view", "transient"):
         assert snowflake_only not in log
+
+
+# Rows a careless edit of the mapping could bring, each with the regions it must grant: none for
+# a row the seed's tests reject (the views fail closed), the same as a clean row otherwise.
+MALFORMED_ROWS = [
+    ("ADMIN_WITH_REGION", "3", "admin", set()),
+    ("  SPACED_USER ", "4", "read", {4}),
+    ("lower_user", "6", "read", {6}),
+    ("DUP_USER", "5", "read", {5}),
+    ("DUP_USER", "5", "read", {5}),
+    ("ODD_LEVEL", "2", "write", set()),
+    ("Admin_Case", "", "ADMIN", set()),
+    ("READ_WITHOUT_REGION", "", "read", set()),
+    ("GHOST_REGION", "99", "read", set()),
+]
+
+
+@pytest.fixture(scope="module")
+def malformed(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, Path]:
+    """The built warehouse with the mapping seeded again from a copy holding MALFORMED_ROWS too."""
+    root = tmp_path_factory.mktemp("rls_malformed")
+    wh = Warehouse(root)
+    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    project = copy_project(root / "project")
+    with (project / "seeds" / SEED.name).open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        for user, region, level, _ in MALFORMED_ROWS:
+            writer.writerow([user, f"{user.strip().lower()}@fieldforcepro.example", region, level])
+    wh.dbt("seed", "--select", "seed_user_region_access", "--project-dir", str(project),
+           "--profiles-dir", str(project))
+    return wh, project
+
+
+@pytest.mark.parametrize(("user", "regions"),
+                         sorted({(u.strip().upper(), frozenset(r)) for u, _, _, r in MALFORMED_ROWS}, key=str))
+def test_a_malformed_mapping_row_grants_nothing_more(malformed: tuple[Warehouse, Path], expected: dict, user: str,
+                                                     regions: frozenset[int]) -> None:
+    wh, _ = malformed
+    want = sorted(j for r in regions for j in expected["jobs"].get(r, set()))
+    # as Snowflake's current_user() would name them, and with the case and spaces of the file
+    for name in (user, f" {user.lower()} "):
+        assert _ids(_as_user(wh, name, "select job_id from main_core.v_fct_jobs_rls")) == want, name
+        for kind, (view, _, key) in REGIONAL_VIEWS.items():
+            got = _ids(_as_user(wh, name, f"select {key} from {view}"))
+            assert got == sorted(i for r in regions for i in expected[kind].get(r, set())), view
+
+
+def test_the_clean_users_see_what_they_saw(malformed: tuple[Warehouse, Path], expected: dict) -> None:
+    wh, _ = malformed
+    for user, (regions, admin) in _mapping().items():
+        all_regions = {r for (r,) in wh.query("select region_id from main_seeds.seed_regions")}
+        want = sorted(j for r in (all_regions if admin else regions) for j in expected["jobs"].get(r, set()))
+        assert _ids(_as_user(wh, user, "select job_id from main_core.v_fct_jobs_rls")) == want, user
+
+
+def test_the_mapping_tests_name_every_malformed_row(malformed: tuple[Warehouse, Path]) -> None:
+    wh, project = malformed
+    result = wh.dbt("test", "--select", "seed_user_region_access", "assert_user_region_access_is_valid",
+                    "--project-dir", str(project), "--profiles-dir", str(project), "--store-failures",
+                    check=False)
+    assert result.returncode == 1, result.stdout[-3000:]
+    reasons = wh.query("select user_name, reason from main_dbt_test__audit.assert_user_region_access_is_valid")
+    assert sorted(reasons) == sorted([
+        ("ADMIN_WITH_REGION", "an admin row names a region"),
+        ("  SPACED_USER ", "the user name is not trimmed upper case"),
+        ("lower_user", "the user name is not trimmed upper case"),
+        ("Admin_Case", "the user name is not trimmed upper case"),
+        ("DUP_USER", "the user is listed twice for this region"),
+        ("READ_WITHOUT_REGION", "a read row names no region"),
+    ])
+    assert "accepted_values_seed_user_region_access_access_level" in result.stdout  # write, ADMIN
+    assert "relationships_seed_user_region_access_region_id" in result.stdout  # region 99
