@@ -18,6 +18,10 @@
 {% macro platform_spec() %}
     {% set raw_schemas = ['FIVETRAN_POSTGRES', 'FIVETRAN_SALESFORCE', 'FIVETRAN_QUICKBOOKS',
                           'FIVETRAN_SERVICETITAN', 'FIVETRAN_TELEMATICS', 'FIVETRAN_SHEETS'] %}
+    {#- masking_policies: the masked values fail closed. Only a well-formed value keeps a hint (an
+        email's domain, a phone's last four digits); anything else (no '@', two of them, spaces
+        or line breaks, a short number, text around it) is masked whole. regexp_like matches the
+        whole value. -#}
     {% set spec = {
         'account_parameters': {
             'STATEMENT_TIMEOUT_IN_SECONDS': 3600,
@@ -115,9 +119,11 @@
         'policy_schema': 'ANALYTICS_MARTS.SECURITY',
         'masking_policies': [
             {'name': 'EMAIL_MASK', 'pii': 'email', 'clear_roles': ['ADMIN_ROLE', 'ANALYST_ROLE'],
-             'masked': "regexp_replace(val, '.+@', '***@')"},
+             'masked': "case when val is null then null when regexp_like(val, '[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+') "
+                       ~ "then concat('***@', split_part(val, '@', 2)) else '***' end"},
             {'name': 'PHONE_MASK', 'pii': 'phone', 'clear_roles': ['ADMIN_ROLE'],
-             'masked': "concat('***-***-', right(val, 4))"},
+             'masked': "case when val is null then null when regexp_like(val, '[+]?([ ().-]*[0-9]){10,15}[ ().-]*') "
+                       ~ "then concat('***-***-', right(regexp_replace(val, '[^0-9]', ''), 4)) else '***' end"},
         ],
         'policy_appliers': ['DBT_PROD_ROLE', 'DBT_CI_ROLE', 'DBT_DEV_ROLE'],
     } %}
