@@ -176,7 +176,10 @@ def test_secure_views_filter_by_current_user(prod_run: OfflineRun) -> None:
                           "analytics_marts.operations.v_rpt_operations_daily_rls",
                           "analytics_marts.operations.v_fct_technician_performance_rls"}
     for sql in views.values():
-        assert "upper(user_access.user_name) = upper(current_user())" in sql
+        assert "upper(trim(user_access.user_name)) = upper(trim(current_user()))" in sql
+        # fail closed: an admin row counts only without a region, a read row only with one
+        assert "(user_access.access_level = 'admin' and user_access.region_id is null)" in sql
+        assert "(user_access.access_level = 'read' and regions.region_id = user_access.region_id)" in sql
         assert "analytics_marts.security.user_region_access" in sql
 
 
