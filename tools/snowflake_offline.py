@@ -73,7 +73,7 @@ def bind(sql: str, bindings: Any) -> str:
     return re.sub(r"%s", lambda _: _literal(next(values)), sql)
 
 
-def _install_recorder(recorded: list[str], existing: bool) -> None:
+def _install_recorder(recorded: list[str], existing: bool, fail_on: str | None = None) -> None:
     from dbt.adapters.contracts.connection import ConnectionState
     from dbt.adapters.snowflake.connections import SnowflakeConnectionManager
     from dbt.adapters.snowflake.impl import SnowflakeAdapter
@@ -85,7 +85,13 @@ def _install_recorder(recorded: list[str], existing: bool) -> None:
         sqlstate = None
 
         def execute(self, sql: str, bindings: Any = None) -> "RecordingCursor":
-            recorded.append(bind(sql, bindings))
+            statement = bind(sql, bindings)
+            if fail_on and re.search(fail_on, statement, re.IGNORECASE):
+                # as Snowflake refuses a statement: the error reaches dbt through the connector
+                from snowflake.connector.errors import ProgrammingError
+
+                raise ProgrammingError(f"offline recorder: refused, as asked (--fail-on {fail_on!r})")
+            recorded.append(statement)
             return self
 
         def fetchall(self) -> list[Any]:
@@ -136,13 +142,14 @@ def _main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, help="JSON file for the recorded statements")
     parser.add_argument("--existing", action="store_true", help="answer that every relation exists")
+    parser.add_argument("--fail-on", help="refuse every statement matching this regular expression")
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     dbt_args = [a for a in args.dbt_args if a != "--"] if args.dbt_args[:1] == ["--"] else args.dbt_args
     for key, value in DUMMY_ENV.items():
         os.environ.setdefault(key, value)
     recorded: list[str] = []
-    _install_recorder(recorded, args.existing)
+    _install_recorder(recorded, args.existing, args.fail_on)
     from dbt.cli.main import dbtRunner
 
     result = dbtRunner().invoke(dbt_args)
@@ -171,9 +178,10 @@ def _require_snowflake_target(dbt_args: list[str], project_dir: Path) -> None:
         raise ToolError(f"target {target!r} is {kind or 'not in profiles.yml'}, not snowflake: nothing to dry-run")
 
 
-def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False,
+def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False, fail_on: str | None = None,
                 project_dir: Path = PROJECT_ROOT) -> OfflineRun:
-    """Run `dbt <dbt_args>` in a child process with the recorder; artifacts go under workdir."""
+    """Run `dbt <dbt_args>` in a child process with the recorder; artifacts go under workdir.
+    `fail_on`: a regular expression; statements it matches fail as Snowflake errors would."""
     _require_snowflake_target(dbt_args, project_dir)
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -182,6 +190,8 @@ def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False,
     command = [sys.executable, "-m", "tools.snowflake_offline", "--out", str(out)]
     if existing:
         command.append("--existing")
+    if fail_on:
+        command += ["--fail-on", fail_on]
     command += ["--", *dbt_args, "--target-path", str(target_path), "--log-path", str(workdir / "logs")]
     env = {**DUMMY_ENV, **os.environ}
     proc = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True, check=False)

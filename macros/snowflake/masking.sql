@@ -1,8 +1,14 @@
 {#
-    Dynamic data masking (SDD, PII Handling). A mart's post-hook (dbt_project.yml) sets the
-    masking policy of every column whose YAML carries `meta: {pii: email|phone}`, so the policy
-    follows the tag, not a hand-kept list. The policies themselves (ANALYTICS_MARTS.SECURITY.*)
-    are platform objects: macros/snowflake/platform.sql.
+    Dynamic data masking (SDD, PII Handling). A post-hook on every model, seed and snapshot
+    (dbt_project.yml) sets the masking policy of every column whose YAML carries
+    `meta: {pii: <class>}` (email, phone, name, address, postal_code, location), so the policy
+    follows the classification, not a hand-kept list. The policies themselves
+    (ANALYTICS_MARTS.SECURITY.*) are platform objects: macros/snowflake/platform.sql.
+
+    Where values are stored (tables, incremental tables, seeds, snapshots) and on views over raw
+    sources, the policy is set on the column. A view over models needs none: Snowflake masks the
+    columns it selects by their own policies, for the role that queries the view, and a second
+    policy would mask the mask.
 
     FORCE replaces a policy already on the column, so the hook is safe on incremental tables
     that keep their columns between runs. Off Snowflake (and on the emulator, see
@@ -33,6 +39,13 @@
     {%- endfor -%}
     {%- set kind = 'view' if node.config.materialized == 'view' else 'table' -%}
     {%- set statements = [] -%}
+    {%- set raw_inputs = [] -%}
+    {%- for input in node.depends_on.nodes if input.startswith('source.') -%}
+        {%- do raw_inputs.append(input) -%}
+    {%- endfor -%}
+    {%- if kind == 'view' and not raw_inputs -%}
+        {{ return(statements) }}
+    {%- endif -%}
     {%- for column in (node.columns or {}).values() -%}
         {%- set pii = pii_kind(column) -%}
         {%- if pii -%}

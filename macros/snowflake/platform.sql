@@ -18,10 +18,14 @@
 {% macro platform_spec() %}
     {% set raw_schemas = ['FIVETRAN_POSTGRES', 'FIVETRAN_SALESFORCE', 'FIVETRAN_QUICKBOOKS',
                           'FIVETRAN_SERVICETITAN', 'FIVETRAN_TELEMATICS', 'FIVETRAN_SHEETS'] %}
-    {#- masking_policies: the masked values fail closed. Only a well-formed value keeps a hint (an
-        email's domain, a phone's last four digits); anything else (no '@', two of them, spaces
-        or line breaks, a short number, text around it) is masked whole. regexp_like matches the
-        whole value. -#}
+    {#- dbt builds every layer from the one below: its roles read every classified value in clear
+        (they read raw anyway), or a masked value would be stored downstream. -#}
+    {% set dbt_roles = ['DBT_PROD_ROLE', 'DBT_CI_ROLE', 'DBT_DEV_ROLE'] %}
+    {#- masking_policies, one per `meta.pii` class: the masked values fail closed. Only a
+        well-formed value keeps a hint (an email's domain, a phone's last four digits, a ZIP
+        code's first three); anything else (no '@', two of them, spaces or line breaks, a short
+        number, text around it) is masked whole. regexp_like matches the whole value. A name or
+        street address is masked whole, a coordinate rounded to one decimal (about 11 km). -#}
     {% set spec = {
         'account_parameters': {
             'STATEMENT_TIMEOUT_IN_SECONDS': 3600,
@@ -65,7 +69,7 @@
             {'name': 'RAW_WRITE_ROLE', 'access': 'write', 'database': 'ANALYTICS_RAW', 'schemas': raw_schemas,
              'comment': 'Fivetran lands raw tables'},
             {'name': 'RAW_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_RAW', 'schemas': raw_schemas,
-             'comment': 'Reads raw: dbt roles only'},
+             'schema_wide_select': true, 'comment': 'Reads raw: dbt roles only'},
             {'name': 'STAGING_WRITE_ROLE', 'access': 'write', 'database': 'ANALYTICS_STAGING',
              'schemas': ['STAGING', 'SEEDS'], 'comment': 'dbt builds staging'},
             {'name': 'STAGING_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_STAGING',
@@ -80,6 +84,9 @@
             {'name': 'MARTS_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_MARTS',
              'schemas': ['CORE', 'FINANCE', 'OPERATIONS', 'EXECUTIVE'],
              'comment': 'Reads the business marts (not security, audit or snapshots)'},
+            {'name': 'BI_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_MARTS',
+             'schemas': ['CORE', 'FINANCE', 'OPERATIONS', 'EXECUTIVE'],
+             'comment': 'What Sigma reads: the row-level security views and the marts without regions'},
             {'name': 'GOVERNANCE_READ_ROLE', 'access': 'read', 'database': 'ANALYTICS_MARTS',
              'schemas': ['SNAPSHOTS', 'SECURITY', 'AUDIT'],
              'comment': 'Reads the RLS mapping, the audit log and unmasked history'},
@@ -97,8 +104,8 @@
             {'name': 'DBT_DEV_ROLE', 'warehouse': 'DEV_WH', 'create_schema_in': 'ANALYTICS_DEV',
              'data_roles': ['RAW_READ_ROLE', 'STAGING_READ_ROLE', 'INTERMEDIATE_READ_ROLE', 'MARTS_READ_ROLE'],
              'comment': 'Developers building in their sandbox schema'},
-            {'name': 'SIGMA_BI_ROLE', 'warehouse': 'BI_WH', 'data_roles': ['MARTS_READ_ROLE'],
-             'comment': 'Sigma connection: reads marts only'},
+            {'name': 'SIGMA_BI_ROLE', 'warehouse': 'BI_WH', 'data_roles': ['BI_READ_ROLE'],
+             'comment': 'Sigma: the row-level security views and the marts without regions'},
             {'name': 'ANALYST_ROLE', 'warehouse': 'ADHOC_WH',
              'data_roles': ['INTERMEDIATE_READ_ROLE', 'MARTS_READ_ROLE'],
              'comment': 'Analysts: intermediate and marts, ad-hoc warehouse'},
@@ -118,12 +125,21 @@
         ],
         'policy_schema': 'ANALYTICS_MARTS.SECURITY',
         'masking_policies': [
-            {'name': 'EMAIL_MASK', 'pii': 'email', 'clear_roles': ['ADMIN_ROLE', 'ANALYST_ROLE'],
+            {'name': 'EMAIL_MASK', 'pii': 'email', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE', 'ANALYST_ROLE'],
              'masked': "case when val is null then null when regexp_like(val, '[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+') "
                        ~ "then concat('***@', split_part(val, '@', 2)) else '***' end"},
-            {'name': 'PHONE_MASK', 'pii': 'phone', 'clear_roles': ['ADMIN_ROLE'],
+            {'name': 'PHONE_MASK', 'pii': 'phone', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
              'masked': "case when val is null then null when regexp_like(val, '[+]?([ ().-]*[0-9]){10,15}[ ().-]*') "
                        ~ "then concat('***-***-', right(regexp_replace(val, '[^0-9]', ''), 4)) else '***' end"},
+            {'name': 'NAME_MASK', 'pii': 'name', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
+             'masked': "case when val is null then null else '***' end"},
+            {'name': 'ADDRESS_MASK', 'pii': 'address', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
+             'masked': "case when val is null then null else '***' end"},
+            {'name': 'POSTAL_CODE_MASK', 'pii': 'postal_code', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
+             'masked': "case when val is null then null when regexp_like(val, '[0-9]{5}(-[0-9]{4})?') "
+                       ~ "then concat(left(val, 3), '**') else '***' end"},
+            {'name': 'LOCATION_MASK', 'pii': 'location', 'type': 'float', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
+             'masked': "case when val is null then null else round(val, 1) end"},
         ],
         'policy_appliers': ['DBT_PROD_ROLE', 'DBT_CI_ROLE', 'DBT_DEV_ROLE'],
     } %}
@@ -164,7 +180,8 @@
         {% set name = spec.policy_schema ~ '.' ~ policy.name %}
         {% set body = "case when current_role() in ('" ~ (policy.clear_roles | join("', '")) ~ "') then val else "
                       ~ policy.masked ~ ' end' %}
-        {% do out.append('create masking policy if not exists ' ~ name ~ ' as (val string) returns string -> ' ~ body
+        {% do out.append('create masking policy if not exists ' ~ name ~ ' as (val ' ~ policy.type ~ ') returns '
+                         ~ policy.type ~ ' -> ' ~ body
                          ~ " comment = 'PII " ~ policy.pii ~ " (meta.pii: " ~ policy.pii ~ ")'") %}
         {# CREATE OR REPLACE fails while a column uses the policy; ALTER keeps the body current #}
         {% do out.append('alter masking policy ' ~ name ~ ' set body -> ' ~ body) %}
@@ -195,10 +212,15 @@
                 {% do out.append('grant usage, create table, create view on schema ' ~ fq ~ ' to role ' ~ role.name) %}
             {% else %}
                 {% do out.append('grant usage on schema ' ~ fq ~ ' to role ' ~ role.name) %}
-                {% for kind in ['tables', 'views'] %}
-                    {% do out.append('grant select on all ' ~ kind ~ ' in schema ' ~ fq ~ ' to role ' ~ role.name) %}
-                    {% do out.append('grant select on future ' ~ kind ~ ' in schema ' ~ fq ~ ' to role ' ~ role.name) %}
-                {% endfor %}
+                {#- Fivetran creates the raw tables, so their reader needs schema-wide grants. Every
+                    other layer has none: dbt grants each relation it builds, after its masking
+                    post-hook (docs/snowflake.md, Data protection), so no reader sees a rebuilt
+                    table before its columns are masked. -#}
+                {% if role.schema_wide_select %}
+                    {% for scope in ['all tables', 'future tables', 'all views', 'future views'] %}
+                        {% do out.append('grant select on ' ~ scope ~ ' in schema ' ~ fq ~ ' to role ' ~ role.name) %}
+                    {% endfor %}
+                {% endif %}
             {% endif %}
         {% endfor %}
     {% endfor %}

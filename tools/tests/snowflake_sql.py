@@ -30,7 +30,7 @@ COMMAND_SHAPES = [
     rf"create resource monitor if not exists {_NAME} with credit_quota = \d+ frequency = (monthly|weekly|daily|yearly)"
     rf" start_timestamp = immediately {_TRIGGERS}",
     rf"alter resource monitor {_NAME} set credit_quota = \d+ {_TRIGGERS}",
-    rf"create masking policy if not exists {_NAME} as \(val string\) returns string -> (?P<body>.+?)"
+    rf"create masking policy if not exists {_NAME} as \(val (string|float)\) returns (string|float) -> (?P<body>.+?)"
     rf"(?: comment = '[^']*')?",
     rf"alter masking policy {_NAME} set body -> (?P<body>.+)",
     rf"grant role {_NAME} to (role|user) {_NAME}",

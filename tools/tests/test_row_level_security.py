@@ -1,6 +1,7 @@
-"""Row-level security on the local target: the secure views v_fct_jobs_rls, v_fct_revenue_rls,
-v_rpt_operations_daily_rls and v_fct_technician_performance_rls show each mapped user exactly
-their regions' rows, an admin every row, an unmapped user none.
+"""Row-level security on the local target: every secure view (v_fct_jobs_rls through the job's
+customer, and those over the marts with a region of their own: revenue, operations daily,
+technician performance, customers, technicians, the executive summary) shows each mapped user
+exactly their regions' rows, an admin every row, an unmapped user none.
 
 On DuckDB the current user is the session variable `rls_current_user` (on Snowflake it is
 current_user(); macros/snowflake/row_level_security.sql), so one build serves every user."""
@@ -29,6 +30,10 @@ REGIONAL_VIEWS = {
                    "operations_day_id"),
     "performance": ("main_operations.v_fct_technician_performance_rls",
                     "main_operations.fct_technician_performance", "technician_day_id"),
+    "customers": ("main_core.v_dim_customers_rls", "main_core.dim_customers", "customer_id"),
+    "technicians": ("main_core.v_dim_technicians_rls", "main_core.dim_technicians", "technician_id"),
+    "executive": ("main_executive.v_rpt_executive_summary_rls", "main_executive.rpt_executive_summary",
+                  "executive_month_id"),
 }
 
 

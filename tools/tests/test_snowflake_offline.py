@@ -1,7 +1,8 @@
 """Everything dbt sends to Snowflake, recorded without an account (tools/snowflake_offline.py) and
 parsed with sqlglot's Snowflake dialect: models, tests, seeds, snapshots and analyses as compiled
 for prod (incremental branches included), and the DDL, grants, clustering and masking hooks of a
-full prod run. Also: grants per layer, prod only; masking follows the `meta.pii` tags."""
+full prod run. Also: grants per layer, prod only; masking follows the `meta.pii` classes.
+The whole access matrix: test_snowflake_access.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 
 from tools.cli import main
 from tools.snowflake_offline import OfflineRun, run_offline
-from tools.snowflake_platform import platform_statements
+from tools.snowflake_platform import platform_spec, platform_statements
 from tools.tests.snowflake_sql import check_snowflake_sql, strip_comments
 
 pytestmark = pytest.mark.e2e
@@ -105,9 +106,12 @@ def test_grants_per_layer_in_prod(prod_run: OfflineRun, prod_seed: OfflineRun) -
         "analytics_marts.audit.": {"GOVERNANCE_READ_ROLE"},
         "analytics_marts.security.": {"GOVERNANCE_READ_ROLE"},
     }
+    # what Sigma may read (sigma_readable_grants): the secure views and the marts without regions
+    sigma = {"analytics_marts.core.dim_date", "analytics_marts.core.dim_services"}
     for relation, roles in grants.items():
         prefix = next(p for p in by_prefix if relation.startswith(p))
-        assert roles == by_prefix[prefix], relation
+        readable_by_sigma = relation in sigma or relation.endswith("_rls")
+        assert roles == by_prefix[prefix] | ({"BI_READ_ROLE"} if readable_by_sigma else set()), relation
     created = {m.group(1) for s in map(_clean, prod_run.statements)
                if (m := re.match(r"create or replace (?:transient |secure )*(?:table|view) (\S+)", s))}
     assert created and created <= set(grants), created - set(grants)
@@ -120,27 +124,37 @@ def test_no_grants_outside_prod(ci_run: OfflineRun) -> None:
     assert any(s.startswith("create or replace") for s in map(_clean, ci_run.statements))
 
 
-def _pii_columns(run: OfflineRun) -> set[tuple[str, str, str]]:
+def _pii_columns(run: OfflineRun) -> set[tuple[str, str, str, str]]:
+    """(relation, column, class, kind) of every classified column of a model, in every layer."""
     manifest = json.loads((Path(run.compiled_manifest)).read_text(encoding="utf-8"))
     found = set()
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["fqn"][1] != "marts":
+        if node["resource_type"] != "model":
             continue
+        over_models = node["config"]["materialized"] == "view" and not any(
+            i.startswith("source.") for i in node["depends_on"]["nodes"])
         for column in node["columns"].values():
             pii = (column.get("config") or {}).get("meta", {}).get("pii") or column.get("meta", {}).get("pii")
-            if pii:
-                found.add((node["relation_name"], column["name"], pii))
+            if pii and pii != "none":
+                found.add((node["relation_name"], column["name"], pii, "inherited" if over_models else "own"))
     return found
 
 
-def test_masking_policy_on_every_pii_tagged_mart_column(prod_run: OfflineRun, ci_run: OfflineRun) -> None:
-    policies = {"email": "ANALYTICS_MARTS.SECURITY.EMAIL_MASK", "phone": "ANALYTICS_MARTS.SECURITY.PHONE_MASK"}
+def test_masking_policy_on_every_classified_column(prod_run: OfflineRun, ci_run: OfflineRun) -> None:
+    """Where values are stored or read from raw, the column carries its class's policy; a view
+    over models is masked by the columns it selects (no policy of its own, which would mask twice)."""
+    spec = platform_spec()
+    policies = {p["pii"]: f"{spec['policy_schema']}.{p['name']}" for p in spec["masking_policies"]}
     tagged = _pii_columns(prod_run)
-    assert {(rel.split(".")[-1], col) for rel, col, _ in tagged} >= {
-        ("dim_customers", "customer_email"), ("dim_customers", "customer_phone"), ("dim_technicians", "technician_email")}
+    layers = {rel.split(".")[0] for rel, _, _, kind in tagged if kind == "own"}
+    assert layers == {"analytics_staging", "analytics_intermediate", "analytics_marts"}
+    assert {(rel.split(".")[-1], col) for rel, col, _, _ in tagged} >= {
+        ("dim_customers", "customer_email"), ("dim_customers", "customer_phone"), ("dim_technicians", "technician_email"),
+        ("int_customers_enriched", "postal_code"), ("stg_postgres__customers", "address_line_1"),
+        ("base_telematics__gps_events", "latitude"), ("v_dim_customers_rls", "customer_email")}
     applied = {m.groups() for s in map(_clean, prod_run.statements)
-               if (m := re.match(r"alter table (\S+) modify column (\w+) set masking policy (\S+) force$", s))}
-    assert applied == {(rel, col, policies[pii]) for rel, col, pii in tagged}
+               if (m := re.match(r"alter (?:table|view) (\S+) modify column (\w+) set masking policy (\S+) force$", s))}
+    assert applied == {(rel, col, policies[pii]) for rel, col, pii, kind in tagged if kind == "own"}
     # the policies are platform objects, created before any dbt run
     created = {s.split()[6] for s in platform_statements() if s.startswith("create masking policy")}
     assert {policy for _, _, policy in applied} <= created
@@ -174,7 +188,9 @@ def test_secure_views_filter_by_current_user(prod_run: OfflineRun) -> None:
              if (m := re.match(r"create or replace secure view (\S+)", s))}
     assert set(views) == {"analytics_marts.core.v_fct_jobs_rls", "analytics_marts.finance.v_fct_revenue_rls",
                           "analytics_marts.operations.v_rpt_operations_daily_rls",
-                          "analytics_marts.operations.v_fct_technician_performance_rls"}
+                          "analytics_marts.operations.v_fct_technician_performance_rls",
+                          "analytics_marts.core.v_dim_customers_rls", "analytics_marts.core.v_dim_technicians_rls",
+                          "analytics_marts.executive.v_rpt_executive_summary_rls"}
     for sql in views.values():
         assert "upper(trim(user_access.user_name)) = upper(trim(current_user()))" in sql
         # fail closed: an admin row counts only without a region, a read row only with one

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from tools.cli import main
 from tools.paths import PROJECT_ROOT
+from tools.snowflake_access import parse_grants
 from tools.snowflake_offline import DUMMY_ENV
 from tools.snowflake_platform import is_idempotent, platform_spec, platform_statements, render_sql
 from tools.tests.snowflake_sql import check_snowflake_sql
@@ -112,47 +113,33 @@ def test_objects_exist_before_they_are_used_and_each_section_runs_as_its_admin_r
             assert name in created, statement
 
 
-def _reads(statements: list[str]) -> dict[str, set[str]]:
-    """Schema-level SELECT each role holds, directly or through the roles granted to it."""
-    direct: dict[str, set[str]] = {}
-    parents: dict[str, set[str]] = {}
-    for statement in statements:
-        grant = re.match(r"grant select on future tables in schema (\S+) to role (\S+)", statement)
-        if grant:
-            direct.setdefault(grant.group(2), set()).add(grant.group(1))
-        inherit = re.match(r"grant role (\S+) to role (\S+)", statement)
-        if inherit:
-            parents.setdefault(inherit.group(2), set()).add(inherit.group(1))
-
-    def effective(role: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        found = set(direct.get(role, set()))
-        for granted in parents.get(role, set()) - seen:
-            found |= effective(granted, seen | {role})
-        return found
-
-    return {role: effective(role) for role in {*direct, *parents}}
-
-
 def test_least_privilege_matrix(statements: list[str]) -> None:
-    reads = _reads(statements)
-    layers = {role: {schema.split(".")[0] for schema in schemas} for role, schemas in reads.items()}
+    """The platform's part of the matrix (test_snowflake_access.py has the whole of it, with
+    every grant dbt sends): which schemas each role may use, and SELECT only on raw."""
+    grants = parse_grants(statements)
+    assert grants.unknown == []
+
+    def schemas(role: str) -> set[str]:
+        return {name for r in grants.roles_of(role) for name in grants.usage[r] if "." in name}
+
+    layers = {role: {schema.split(".")[0] for schema in schemas(role)} for role in
+              ("SIGMA_BI_ROLE", "ANALYST_ROLE", "DBT_PROD_ROLE", "DBT_DEV_ROLE", "ADMIN_ROLE", "FIVETRAN_INGEST_ROLE")}
     # SDD, Least Privilege Matrix
     assert layers["SIGMA_BI_ROLE"] == {"ANALYTICS_MARTS"}
     assert layers["ANALYST_ROLE"] == {"ANALYTICS_INTERMEDIATE", "ANALYTICS_MARTS"}
     assert "ANALYTICS_RAW" in layers["DBT_PROD_ROLE"] and "ANALYTICS_RAW" in layers["DBT_DEV_ROLE"]
-    # nothing outside the dbt roles (and SYSADMIN above them) reads raw
-    raw_readers = {role for role, dbs in layers.items() if "ANALYTICS_RAW" in dbs}
-    assert raw_readers == {"RAW_READ_ROLE", "DBT_PROD_ROLE", "DBT_CI_ROLE", "DBT_DEV_ROLE", "sysadmin"}
-    # BI and analysts do not read the RLS mapping, the audit log or the unmasked snapshots
+    # BI and analysts do not reach the RLS mapping, the audit log or the unmasked snapshots
     for role in ("SIGMA_BI_ROLE", "ANALYST_ROLE"):
-        assert not reads[role] & {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT", "ANALYTICS_MARTS.SNAPSHOTS"}
-    assert {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT"} <= reads["ADMIN_ROLE"]
-    # future grants for every schema a role reads, as the SDD's Sigma role configuration does
-    for statement in statements:
-        current = re.match(r"grant select on all (tables|views) in schema (\S+) to role (\S+)", statement)
-        if current:
-            kind, schema, role = current.groups()
-            assert f"grant select on future {kind} in schema {schema} to role {role}" in statements
+        assert not schemas(role) & {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT", "ANALYTICS_MARTS.SNAPSHOTS"}
+    assert {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT"} <= schemas("ADMIN_ROLE")
+    # the only schema-wide SELECT is on raw, which Fivetran creates and only the dbt roles read;
+    # dbt grants every relation it builds itself, after its masking post-hook
+    assert {role for role, kinds in grants.select_in_schema.items() if kinds} == {"RAW_READ_ROLE"}
+    assert not grants.select_on
+    raw_readers = {role for role in ("SIGMA_BI_ROLE", "ANALYST_ROLE", "ADMIN_ROLE", "DBT_PROD_ROLE", "DBT_CI_ROLE",
+                                     "DBT_DEV_ROLE", "FIVETRAN_INGEST_ROLE")
+                   if "RAW_READ_ROLE" in grants.roles_of(role)}
+    assert raw_readers == {"DBT_PROD_ROLE", "DBT_CI_ROLE", "DBT_DEV_ROLE"}
     # warehouses as in the matrix
     usage = dict(re.match(r"grant usage on warehouse (\S+) to role (\S+)", s).groups()[::-1]  # type: ignore[union-attr]
                  for s in statements if s.startswith("grant usage on warehouse "))
@@ -169,13 +156,22 @@ def test_service_users_have_no_password(statements: list[str]) -> None:
 
 
 def test_masking_policies_match_the_sdd(statements: list[str]) -> None:
-    email = next(s for s in statements if s.startswith("create masking policy if not exists ANALYTICS_MARTS.SECURITY.EMAIL_MASK"))
-    assert "current_role() in ('ADMIN_ROLE', 'ANALYST_ROLE') then val" in email
-    phone = next(s for s in statements if s.startswith("create masking policy if not exists ANALYTICS_MARTS.SECURITY.PHONE_MASK"))
-    assert "current_role() in ('ADMIN_ROLE') then val" in phone
+    """The SDD's clear roles (ADMIN_ROLE and ANALYST_ROLE for email, ADMIN_ROLE for phone), the
+    dbt roles, which build each layer from the one below, and no one else, for every class."""
+    dbt_roles = "'DBT_PROD_ROLE', 'DBT_CI_ROLE', 'DBT_DEV_ROLE'"
+    policies = {m.group(1): m.group(2) for s in statements
+                if (m := re.match(r"create masking policy if not exists ANALYTICS_MARTS[.]SECURITY[.](\w+) .*?"
+                                  r"current_role\(\) in \(([^)]*)\) then val", s))}
+    assert policies == {
+        "EMAIL_MASK": f"{dbt_roles}, 'ADMIN_ROLE', 'ANALYST_ROLE'",
+        **{name: f"{dbt_roles}, 'ADMIN_ROLE'" for name in
+           ("PHONE_MASK", "NAME_MASK", "ADDRESS_MASK", "POSTAL_CODE_MASK", "LOCATION_MASK")},
+    }
+    assert {p["pii"] for p in platform_spec()["masking_policies"]} == {
+        "email", "phone", "name", "address", "postal_code", "location"}
 
 
-def _masked(statements: list[str], policy: str, values: list[str | None]) -> list[str | None]:
+def _masked(statements: list[str], policy: str, values: list) -> list:
     """What a role without clear text reads: the policy's body for another role, run on DuckDB
     (transpiled from Snowflake's SQL, as the emulator runs it)."""
     import duckdb
@@ -183,11 +179,12 @@ def _masked(statements: list[str], policy: str, values: list[str | None]) -> lis
 
     create = next(s for s in statements
                   if s.startswith(f"create masking policy if not exists ANALYTICS_MARTS.SECURITY.{policy} "))
-    body = create.split(" returns string -> ", 1)[1].rsplit(" comment = ", 1)[0]
+    kind, body = re.match(r".* returns (\w+) -> (.*)", create).groups()  # type: ignore[union-attr]
+    body = body.rsplit(" comment = ", 1)[0]
     as_reader = body.replace("current_role()", "'SIGMA_BI_ROLE'")
     sql = sqlglot.transpile(f"select {as_reader} from t", read="snowflake", write="duckdb")[0]
     con = duckdb.connect()
-    con.execute("create table t (i integer, val varchar)")
+    con.execute(f"create table t (i integer, val {'double' if kind == 'float' else 'varchar'})")
     con.executemany("insert into t values (?, ?)", list(enumerate(values)))
     return [row[0] for row in con.execute(sql.replace(" FROM t", " FROM t ORDER BY i")).fetchall()]
 
@@ -200,6 +197,13 @@ def test_the_masks_fail_closed(statements: list[str]) -> None:
     phones = ["(415) 555-0123", "+1 415.555.0123", "555-1234", "4155550123 ext 9", "call me", "", "1234", None]
     assert _masked(statements, "PHONE_MASK", phones) == [
         "***-***-0123", "***-***-0123", "***", "***", "***", "***", "***", None]
+    names = ["Maria", "O'Brien-Smith", "", " ", "Ünal", None]
+    assert _masked(statements, "NAME_MASK", names) == ["***", "***", "***", "***", "***", None]
+    assert _masked(statements, "ADDRESS_MASK", ["12 Elm St\nApt 3", "Boston", None]) == ["***", "***", None]
+    zips = ["02134", "02134-1234", "2134", "021345", "SW1A 1AA", "02134\n", "", None]
+    assert _masked(statements, "POSTAL_CODE_MASK", zips) == [
+        "021**", "021**", "***", "***", "***", "***", "***", None]
+    assert _masked(statements, "LOCATION_MASK", [42.36012, -71.05891, 0.04, None]) == [42.4, -71.1, 0.0, None]
 
 
 def test_cli_prints_the_statements_in_order(statements: list[str], tmp_path: Path) -> None:

@@ -1,3 +1,5 @@
+{{ config(grants=sigma_readable_grants()) }}
+
 {#
     The calendar, 2020-01-01 to 2030-12-31, with FieldForce Pro's fiscal periods and holidays.
     The fiscal year starts on February 1 and is named for the calendar year it ends in

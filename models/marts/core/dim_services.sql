@@ -1,3 +1,5 @@
+{{ config(grants=sigma_readable_grants()) }}
+
 with
 
 service_catalog as (

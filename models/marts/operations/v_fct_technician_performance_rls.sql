@@ -2,6 +2,7 @@
     config(
         materialized='view',
         secure=true,
+        grants=sigma_readable_grants(),
     )
 }}
 

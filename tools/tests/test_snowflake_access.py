@@ -1,0 +1,326 @@
+"""Least privilege as a tested matrix, and masking with no way around it, on Snowflake, offline.
+
+From the platform script and every statement of a recorded prod `dbt run` and `dbt seed` (first
+run and re-run over existing relations), tools/snowflake_access.py computes which relations each
+role can select (inheritance and future grants included) and which classified columns it reads
+in clear. That must equal the matrix in docs/snowflake.md, and:
+- Sigma reads the region-scoped marts only through their row-level security views;
+- no reader sees a rebuilt table before its masking post-hook ran, nor at all if it failed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tools.paths import PROJECT_ROOT
+from tools.snowflake_access import Grants, Relation, parse_grants, readable, reads_in_clear
+from tools.snowflake_offline import OfflineRun, run_offline
+from tools.snowflake_platform import platform_spec, platform_statements
+
+pytestmark = pytest.mark.e2e
+
+DOC = PROJECT_ROOT / "docs" / "snowflake.md"
+CLASSES = ["email", "phone", "name", "address", "postal_code", "location"]
+MARTS_SCHEMAS = {"ANALYTICS_MARTS.CORE", "ANALYTICS_MARTS.FINANCE", "ANALYTICS_MARTS.OPERATIONS",
+                 "ANALYTICS_MARTS.EXECUTIVE"}
+GOVERNANCE_SCHEMAS = {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT", "ANALYTICS_MARTS.SNAPSHOTS"}
+# Snowflake's own hierarchy, which no statement of ours grants
+SYSTEM_ROLES = {"ACCOUNTADMIN": {"SYSADMIN", "SECURITYADMIN"}, "SECURITYADMIN": {"USERADMIN"}}
+
+
+def _clean(statement: str) -> str:
+    return " ".join(re.sub(r"/\*.*?\*/", " ", statement, flags=re.S).split()).rstrip(";").strip()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, OfflineRun]:
+    workdir = tmp_path_factory.mktemp("snowflake_access")
+    found = {
+        "run": run_offline(["run", "--target", "prod"], workdir=workdir / "run"),
+        "seed": run_offline(["seed", "--target", "prod"], workdir=workdir / "seed"),
+        # a re-run over existing relations; incremental merges need the tables' real columns
+        "rerun": run_offline(["run", "--target", "prod", "--exclude", "config.materialized:incremental"],
+                             workdir=workdir / "rerun", existing=True),
+        "reseed": run_offline(["seed", "--target", "prod"], workdir=workdir / "reseed", existing=True),
+    }
+    for name, run in found.items():
+        assert run.success, f"{name}: {run.error}{run.output[-3000:]}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def manifest(runs: dict[str, OfflineRun]) -> dict:
+    return json.loads(Path(runs["run"].compiled_manifest).read_text(encoding="utf-8"))
+
+
+def _nodes(manifest: dict) -> list[dict]:
+    return [n for n in manifest["nodes"].values()
+            if n["resource_type"] in ("model", "seed", "snapshot") and n["config"].get("enabled", True)
+            and n["config"].get("materialized") != "ephemeral"]
+
+
+def _relation_name(node: dict) -> str:
+    return node["relation_name"].replace('"', "").upper()
+
+
+@pytest.fixture(scope="module")
+def relations(manifest: dict) -> dict[str, Relation]:
+    by_id = {n["unique_id"]: n for n in _nodes(manifest)}
+    found: dict[str, Relation] = {}
+    for node in by_id.values():
+        kind = "view" if node["config"].get("materialized") == "view" else "table"
+        inputs = node["depends_on"].get("nodes", [])
+        reads_models = kind == "view" and not any(i.startswith("source.") for i in inputs)
+        reads = tuple(_relation_name(by_id[i]) for i in inputs if i in by_id) if reads_models else ()
+        found[_relation_name(node)] = Relation(_relation_name(node), kind, "DBT_PROD_ROLE", reads)
+    for source in manifest["sources"].values():
+        name = source["relation_name"].replace('"', "").upper()
+        found[name] = Relation(name, "table", "FIVETRAN_INGEST_ROLE")
+    return found
+
+
+def _policy_of(pii: str) -> str:
+    spec = platform_spec()
+    return next(f"{spec['policy_schema']}.{p['name']}" for p in spec["masking_policies"] if p["pii"] == pii)
+
+
+def _as_configured(manifest: dict, resource_types: tuple[str, ...]) -> list[str]:
+    """The grants and masking statements the config of these nodes asks dbt for. `dbt snapshot`
+    cannot run offline (it asks the warehouse for column types), so the snapshots' come from
+    here; for every other node they equal what dbt sent (checked below)."""
+    statements = []
+    for node in _nodes(manifest):
+        if node["resource_type"] not in resource_types:
+            continue
+        relation = _relation_name(node).lower()
+        kind = "view" if node["config"].get("materialized") == "view" else "table"
+        over_models = kind == "view" and not any(i.startswith("source.") for i in node["depends_on"].get("nodes", []))
+        if not over_models:
+            statements += [f"alter {kind} {relation} modify column {column} set masking policy {_policy_of(pii)} force"
+                           for column, pii in _classified(node).items()]
+        statements += [f"grant select on {relation} to {role}"
+                       for role in (node["config"].get("grants") or {}).get("select", [])]
+    return statements
+
+
+def _dbt_statements(runs: dict[str, OfflineRun], *names: str) -> list[str]:
+    return [s for name in names for s in runs[name].statements]
+
+
+@pytest.fixture(scope="module")
+def grants(runs: dict[str, OfflineRun], manifest: dict) -> Grants:
+    statements = platform_statements() + _dbt_statements(runs, "run", "seed", "rerun", "reseed")
+    found = parse_grants(statements + _as_configured(manifest, ("snapshot",)))
+    for role, inherited in SYSTEM_ROLES.items():
+        found.inherits[role] |= inherited
+    return found
+
+
+def _classified(node: dict) -> dict[str, str]:
+    found = {}
+    for column in node["columns"].values():
+        pii = ((column.get("config") or {}).get("meta") or {}).get("pii") or (column.get("meta") or {}).get("pii")
+        if pii and pii not in ("none", "false"):
+            found[column["name"].lower()] = pii
+    return found
+
+
+def _group_members(manifest: dict, relations: dict[str, Relation]) -> dict[str, set[str]]:
+    nodes = {_relation_name(n): n for n in _nodes(manifest)}
+    region_scoped = {name for name, n in nodes.items() if n["config"].get("meta", {}).get("region_scoped")}
+    groups = {
+        "raw": {r for r in relations if r.startswith("ANALYTICS_RAW.")},
+        "staging": {r for r in nodes if r.startswith("ANALYTICS_STAGING.")},
+        "intermediate": {r for r in nodes if r.startswith("ANALYTICS_INTERMEDIATE.")},
+        "marts": {r for r in nodes if ".".join(r.split(".")[:2]) in MARTS_SCHEMAS},
+        "governance": {r for r in nodes if ".".join(r.split(".")[:2]) in GOVERNANCE_SCHEMAS},
+    }
+    groups["sigma"] = groups["marts"] - region_scoped
+    return groups
+
+
+def _matrix() -> dict[str, tuple[list[str], list[str]]]:
+    text = DOC.read_text(encoding="utf-8")
+    block = text.split("<!-- access-matrix:begin -->")[1].split("<!-- access-matrix:end -->")[0]
+    rows = {}
+    for line in block.strip().splitlines()[2:]:
+        role, selects, clear = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        as_list = [] if selects == "-" else [g.strip() for g in selects.split(",")]
+        rows[role] = (as_list, [] if clear == "-" else [c.strip() for c in clear.split(",")])
+    return rows
+
+
+def test_the_documented_matrix_names_every_functional_role() -> None:
+    spec = platform_spec()
+    roles = {r for r in _matrix() if not r.startswith("any other role")}
+    assert {r["name"] for r in spec["functional_roles"]} | {"SYSADMIN", "ACCOUNTADMIN"} == roles
+
+
+def test_every_statement_is_understood(grants: Grants) -> None:
+    """A grant the model does not know could hand out access the matrix does not see."""
+    assert grants.unknown == []
+
+
+def test_dbt_sends_the_grants_and_masks_its_config_asks_for(runs: dict[str, OfflineRun], manifest: dict) -> None:
+    """What justifies taking the snapshots' from their config: every other node's recorded
+    grants and masking policies are exactly its config's, on the first run and on the re-run."""
+    def kinds(statements: Iterable[str]) -> set[str]:
+        return {s for s in map(_clean, statements) if re.match(r"grant select on |alter (table|view) .* masking", s)}
+
+    configured = kinds(_as_configured(manifest, ("model", "seed")))
+    assert kinds(_dbt_statements(runs, "run", "seed")) == configured
+    rerun = kinds(_dbt_statements(runs, "rerun", "reseed"))
+    assert rerun and rerun <= configured
+    # the re-run leaves out only the incremental models
+    incremental = {_relation_name(n).lower() for n in _nodes(manifest) if n["config"].get("materialized") == "incremental"}
+    assert {s for s in configured - rerun if not any(f" {r} " in f" {s} " for r in incremental)} == set()
+    assert len([s for s in configured if "masking policy" in s]) >= 40
+
+
+def test_each_role_selects_exactly_what_the_matrix_says(grants: Grants, manifest: dict,
+                                                        relations: dict[str, Relation]) -> None:
+    groups = _group_members(manifest, relations)
+    for role, (selects, _) in _matrix().items():
+        if role.startswith("any other role"):
+            continue
+        want = set().union(*(groups[g] for g in selects)) if selects else set()
+        got = readable(grants, role, relations.values())
+        assert got == want, f"{role}: extra {sorted(got - want)}, missing {sorted(want - got)}"
+
+
+def test_each_role_reads_in_clear_exactly_the_listed_classes(grants: Grants, manifest: dict,
+                                                             relations: dict[str, Relation]) -> None:
+    clear_roles = {f"{platform_spec()['policy_schema']}.{p['name']}".upper(): set(p["clear_roles"])
+                   for p in platform_spec()["masking_policies"]}
+    classified = {_relation_name(n): _classified(n) for n in _nodes(manifest)}
+    assert sum(len(c) for c in classified.values()) >= 50
+    for role, (_, clear) in _matrix().items():
+        if role.startswith("any other role"):
+            continue
+        seen = 0
+        for name in readable(grants, role, relations.values()):
+            for column, pii in classified.get(name, {}).items():
+                seen += 1
+                in_clear = reads_in_clear(grants, clear_roles, role, relations[name], column, relations)
+                assert in_clear == (pii in clear), f"{role} reads {name}.{column} ({pii}) " + (
+                    "in clear" if in_clear else "masked")
+        assert seen or role == "FIVETRAN_INGEST_ROLE", role
+
+
+@settings(max_examples=200, deadline=None)
+@given(role=st.from_regex(r"[A-Z][A-Z0-9_]{0,30}", fullmatch=True))
+def test_a_role_that_is_not_ours_reads_nothing(role: str) -> None:
+    known = {r["name"] for r in platform_spec()["functional_roles"] + platform_spec()["data_roles"]}
+    grants = parse_grants(platform_statements())
+    relation = Relation("ANALYTICS_MARTS.CORE.DIM_CUSTOMERS", "table", "DBT_PROD_ROLE")
+    raw = Relation("ANALYTICS_RAW.FIVETRAN_POSTGRES.CUSTOMERS", "table", "FIVETRAN_INGEST_ROLE")
+    if role not in known | {"SYSADMIN", "ACCOUNTADMIN"}:
+        assert readable(grants, role, [relation, raw]) == set()
+
+
+def test_a_role_granted_sigmas_role_reads_what_sigma_reads(grants: Grants, relations: dict[str, Relation],
+                                                           manifest: dict) -> None:
+    """A role the platform team adds for some Sigma users inherits no more than Sigma."""
+    grants.inherits["SIGMA_REGIONAL_VIEWERS"] = {"SIGMA_BI_ROLE"}
+    try:
+        assert readable(grants, "SIGMA_REGIONAL_VIEWERS", relations.values()) == \
+            _group_members(manifest, relations)["sigma"]
+    finally:
+        del grants.inherits["SIGMA_REGIONAL_VIEWERS"]
+
+
+def test_sigma_reads_region_scoped_marts_only_through_their_secure_views(manifest: dict) -> None:
+    marts = [n for n in _nodes(manifest) if n["resource_type"] == "model" and n["fqn"][1] == "marts"
+             and n["fqn"][2] != "audit"]
+    by_name = {n["name"]: n for n in marts}
+    scoped = {n["name"] for n in marts if n["config"]["meta"].get("region_scoped")}
+    views = {n["name"]: n["config"]["meta"].get("rls_view_of") for n in marts if n["config"]["meta"].get("rls_view_of")}
+    assert scoped == {"dim_customers", "dim_technicians", "fct_jobs", "fct_revenue", "fct_technician_performance",
+                      "rpt_operations_daily", "rpt_executive_summary"}
+    # every mart with a region of its own is scoped (fct_jobs is, through its customer)
+    assert {n["name"] for n in marts if "region_id" in n["columns"] and n["name"] not in views} <= scoped
+    # one secure view per scoped mart, reading it and filtering by the current user
+    assert sorted(views.values()) == sorted(scoped)
+    for view, base in views.items():
+        node = by_name[view]
+        assert node["config"]["materialized"] == "view" and node["config"].get("secure") is True
+        assert f"model.dbt_fieldforce.{base}" in node["depends_on"]["nodes"]
+        assert "current_user()" in node["compiled_code"]
+    # every certified dataset and every exposure is something Sigma may read
+    sigma = {n["name"] for n in marts if n["name"] not in scoped}
+    assert {n["name"] for n in marts if n["config"]["meta"].get("certified")} <= sigma
+    assert {n["name"] for n in marts if n["config"]["meta"].get("sigma_dataset")} <= sigma
+    exposures = list(manifest["exposures"].values())
+    assert exposures
+    for exposure in exposures:
+        used = {i.split(".")[-1] for i in exposure["depends_on"]["nodes"]}
+        assert used and used <= sigma, f"{exposure['name']} reads {sorted(used - sigma)}"
+
+
+def _first_index(statements: list[str], pattern: str) -> int | None:
+    return next((i for i, s in enumerate(statements) if re.match(pattern, s, re.I)), None)
+
+
+def _by_relation(statements: Iterable[str], relation: str) -> list[str]:
+    name = re.escape(relation.lower())
+    return [s for s in map(_clean, statements) if re.search(rf"\b{name}\b", s.lower())]
+
+
+def test_no_reader_sees_a_table_before_its_columns_are_masked(runs: dict[str, OfflineRun], manifest: dict,
+                                                              grants: Grants, relations: dict[str, Relation]) -> None:
+    """A table rebuilt with `create or replace` carries no grant until dbt sends it, after the
+    post-hooks: no `copy grants`, no schema-wide grant on a layer dbt builds. Views, seeds and
+    snapshots get their grants before their post-hooks: whoever reads one of those with masking
+    policies of its own is clear for them anyway."""
+    everything = [_clean(s) for s in _dbt_statements(runs, "run", "seed", "rerun", "reseed")]
+    assert not [s for s in everything if "copy grants" in s.lower()]
+    schema_wide = {schema for role in grants.select_in_schema.values() for schema, _ in role}
+    assert schema_wide and all(s.startswith("ANALYTICS_RAW.") for s in schema_wide)
+    spec = platform_spec()
+    clear_roles = {f"{spec['policy_schema']}.{p['name']}".upper(): set(p["clear_roles"]) for p in spec["masking_policies"]}
+    readers = [r["name"] for r in spec["functional_roles"]]
+    checked = 0
+    for node in _nodes(manifest):
+        name = _relation_name(node)
+        policies = grants.policies.get(name, {})
+        if not policies:
+            continue
+        kind = node["config"]["materialized"]
+        if kind in ("table", "incremental"):
+            for run in ("run", "rerun"):
+                own = _by_relation(runs[run].statements, name)
+                masked = [i for i, s in enumerate(own) if "set masking policy" in s.lower()]
+                granted = _first_index(own, r"grant select on ")
+                if granted is not None:
+                    checked += 1
+                    assert masked and max(masked) < granted, f"{name} ({run}) granted before masked"
+        else:
+            for role in readers:
+                if can := name in readable(grants, role, [relations[name]]):
+                    for policy in set(policies.values()):
+                        assert role in clear_roles[policy], f"{role} reads {kind} {name} before {policy}: {can}"
+    assert checked >= 4
+
+
+def test_a_failed_masking_hook_leaves_the_table_unreadable(tmp_path: Path) -> None:
+    run = run_offline(["run", "--target", "prod", "-s", "dim_customers", "int_customers_enriched"],
+                      workdir=tmp_path / "failing", fail_on=r"set masking policy")
+    assert not run.success
+    created = [s for s in map(_clean, run.statements) if s.lower().startswith("create or replace")]
+    assert created, run.output[-2000:]
+    assert not [s for s in map(_clean, run.statements) if s.lower().startswith("grant select")]
+
+
+def test_an_incremental_table_with_classified_columns_never_adds_columns(manifest: dict) -> None:
+    """`on_schema_change: append_new_columns` or `sync_all_columns` would add a column to a
+    table readers already hold, unmasked until the post-hook: such a table must fail or ignore."""
+    for node in _nodes(manifest):
+        if node["config"].get("materialized") == "incremental" and _classified(node):
+            assert node["config"].get("on_schema_change") in ("fail", "ignore"), node["name"]
