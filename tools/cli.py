@@ -90,7 +90,10 @@ def sync_command(seed: int, as_of: str | None, span_hours: float, add_column: bo
               help="The dbt project (default: the nearest folder with dbt_project.yml).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--list-rules", is_flag=True, help="Print every rule code and what it checks, then exit.")
-def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_format: str, list_rules: bool) -> None:
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A built DuckDB warehouse (.warehouse/analytics.duckdb): also judge columns by their values.")
+def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_format: str, list_rules: bool,
+                  warehouse: Path | None) -> None:
     """Check naming, layering, coverage and governance rules from the project's files.
 
     PATHS limits the report to findings in those files or folders; the whole project is always
@@ -105,7 +108,7 @@ def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_form
         click.echo(format_rules())
         return
     root = project_dir.resolve() if project_dir is not None else find_project_root(Path.cwd())
-    result = run_check(root, paths)
+    result = run_check(root, paths, warehouse)
     click.echo(format_json(result) if output_format == "json" else format_text(result))
     if result.findings:
         sys.exit(1)

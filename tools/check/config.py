@@ -53,6 +53,10 @@ class CheckConfig:
     source_prefix: str = "fivetran_"
     fact_prefixes: list[str] = field(default_factory=lambda: ["fct_"])
     dimension_prefixes: list[str] = field(default_factory=lambda: ["dim_"])
+    # `meta: {pii: <class>}`: the classes a masking policy exists for (macros/snowflake/platform.sql)
+    pii_classes: list[str] = field(default_factory=lambda: [
+        "email", "phone", "name", "address", "postal_code", "location",
+    ])
     # `_<folder>__<kind>.yml`: the kinds a properties file may be named for.
     yaml_kinds: list[str] = field(default_factory=lambda: [
         "sources", "models", "exposures", "snapshots", "seeds", "macros", "tests", "analyses",
@@ -89,7 +93,7 @@ def _string_list_map(value: Any, where: str) -> dict[str, list[str]]:
 
 _KNOWN_KEYS = {
     "disable", "prefixes", "materializations", "snapshot_prefix", "source_prefix",
-    "fact_prefixes", "dimension_prefixes", "yaml_kinds",
+    "fact_prefixes", "dimension_prefixes", "yaml_kinds", "pii_classes",
 }
 
 
@@ -119,7 +123,7 @@ def load_config(root: Path, dbt_project: Mapping[str, Any]) -> CheckConfig:
             if not isinstance(table[key], str):
                 raise CheckConfigError(f"{where} {key} must be a string")
             setattr(config, key, table[key])
-    for key in ("fact_prefixes", "dimension_prefixes", "yaml_kinds"):
+    for key in ("fact_prefixes", "dimension_prefixes", "yaml_kinds", "pii_classes"):
         if key in table:
             setattr(config, key, _string_list(table[key], f"{where} {key}"))
 

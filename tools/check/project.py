@@ -150,6 +150,17 @@ class Snapshot:
     rel: str
     line: int
     entry: ModelEntry | None = None
+    # the models (or snapshots, seeds) its query refs
+    refs: tuple[str, ...] = ()
+
+
+@dataclass
+class Seed:
+    name: str
+    rel: str  # the CSV file
+    path: Path
+    entry: ModelEntry | None = None
+    project_config: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -200,6 +211,9 @@ class Project:
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     exposures: list[Exposure] = field(default_factory=list)
     seeds: set[str] = field(default_factory=set)
+    seed_files: dict[str, Seed] = field(default_factory=dict)
+    # values of a built warehouse's text columns, by relation (`tools check --warehouse`)
+    warehouse_samples: dict[str, dict[str, list[str]]] | None = None
     yaml_files: list[YamlFile] = field(default_factory=list)
 
     def models_in(self, layer: str) -> list[Model]:
@@ -356,11 +370,16 @@ def load_project(root: Path) -> Project:
             rel = _rel(root, path)
             facts = read_sql(path.read_text(encoding="utf-8", errors="replace"))
             for call in facts.snapshots:
-                project.snapshots.setdefault(call.args[0], Snapshot(call.args[0], rel, call.line))
+                snapshot = project.snapshots.setdefault(call.args[0], Snapshot(call.args[0], rel, call.line))
+                snapshot.refs = tuple(c.args[0] for c in facts.refs)
 
     for base in _as_list(dbt_project.get("seed-paths"), ["seeds"]):
         for path in _walk(root, base, (".csv",)):
             project.seeds.add(path.stem)
+            parts = (*path.relative_to(root / base).parts[:-1], path.stem)
+            project.seed_files.setdefault(path.stem, Seed(path.stem, _rel(root, path), path,
+                                                          project_config=_folder_config(name, dbt_project, "seeds",
+                                                                                        parts)))
 
     yaml_bases = {*project.model_paths, *project.snapshot_paths,
                   *_as_list(dbt_project.get("seed-paths"), ["seeds"]),
@@ -397,6 +416,8 @@ def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> Non
                     project.snapshots[entry.name] = Snapshot(entry.name, rel, entry.line, entry)
                 else:
                     existing.entry = entry
+            elif entry.name in project.seed_files:
+                project.seed_files[entry.name].entry = entry
     sources = data.get("sources")
     if isinstance(sources, list):
         for source in sources:

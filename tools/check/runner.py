@@ -58,9 +58,14 @@ def check_project(project: Project, only: Sequence[str] | None = None) -> list[F
     return sorted(findings)
 
 
-def run_check(root: Path, paths: Sequence[Path] = ()) -> CheckResult:
+def run_check(root: Path, paths: Sequence[Path] = (), warehouse: Path | None = None) -> CheckResult:
+    """`warehouse`: a built DuckDB file whose text values the value rules (GOV004) read."""
     started = time.perf_counter()
     project = load_project(root)
+    if warehouse is not None:
+        from tools.check.warehouse import sample_text_columns
+
+        project.warehouse_samples = sample_text_columns(warehouse)
     only = relative_selection(project.root, paths) if paths else None
     findings = check_project(project, only)
     return CheckResult(findings, len(project.models), len(project.source_entries), len(project.yaml_files),

@@ -25,8 +25,19 @@ _RELATION = re.compile(rf"\b(from|join)\s+({_IDENT}(?:\s*\.\s*{_IDENT}){{1,2}})(
 _DISTINCT_BEFORE = re.compile(r"\bdistinct\s*$", re.I)
 # `extract(epoch from t.col)`, `trim(both ' ' from t.col)`: a FROM that is not a relation.
 _FROM_FUNCTIONS = {"extract", "trim", "substring", "position", "overlay", "date_part", "substr"}
-# Column names that look like personal contact data (SDD, PII Handling: Confidential tier).
-PII_NAME = re.compile(r"(?<![\w$])((?:[A-Za-z_][\w$]*)?(?:email|e_mail|phone)[\w$]*)", re.I)
+# Column names that look like personal data (SDD, PII Handling: Confidential tier): an email or
+# phone, a person's name, a street address, city or postal code, a coordinate.
+PII_NAME = re.compile(
+    r"(?<![\w$])("
+    r"(?:[A-Za-z_][\w$]*)?(?:email|e_mail|phone|mobile)[\w$]*"
+    r"|(?:[\w$]*_)?(?:first|last|middle|full|given|family|display|contact|customer|technician|person|employee"
+    r"|user)_name"
+    r"|(?:[\w$]*_)?(?:address|street)(?:_line)?(?:_?\d+)?"
+    r"|(?:[\w$]*_)?(?:city|postal_code|postcode|zip|zip_code|zipcode)"
+    r"|(?:[\w$]*_)?(?:latitude|longitude|lat|lng|lon)"
+    r")(?![\w$])", re.I)
+# Values that look like an email address or a phone number (for seeds and a built warehouse).
+PII_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}")
 
 
 @dataclass(frozen=True)
@@ -92,17 +103,28 @@ def hard_coded_relations(text: str) -> list[Call]:
     return found
 
 
+_FINAL_CTE = re.compile(r"\bfinal\s+as\s*\(", re.I)
+_ALIAS = re.compile(r"\bas\s+([A-Za-z_][\w$]*)", re.I)
+_BARE_ITEM = re.compile(r"^[ \t]*(?:[A-Za-z_][\w$]*\.)?([A-Za-z_][\w$]*)[ \t]*,?[ \t]*$", re.M)
+
+
 def pii_like_names(text: str) -> list[Call]:
-    """Identifiers (the last part of a dotted name) that look like email or phone columns, outside
-    Jinja, comments and string literals."""
+    """Output columns (an alias, or a select item that is a bare column) that look like personal
+    data, outside Jinja, comments and string literals. With a `final` CTE, only its select list:
+    a column an earlier CTE reads or computes and final drops is not in the model; an input
+    renamed on the way (`lower(email) as customer_email`) is not either."""
     cleaned = _JINJA_COMMENT.sub(_blank, text)
     cleaned = _JINJA_BLOCK.sub(_blank, cleaned)
     cleaned = _SQL_COMMENT.sub(_blank, cleaned)
     cleaned = _SQL_STRING.sub(_blank, cleaned)
+    final = _FINAL_CTE.search(cleaned)
+    start = final.end() if final else 0
+    outputs = [(m.group(1), m.start(1)) for m in _ALIAS.finditer(cleaned, start)]
+    outputs += [(m.group(1), m.start(1)) for m in _BARE_ITEM.finditer(cleaned, start)]
     seen: dict[str, Call] = {}
-    for match in PII_NAME.finditer(cleaned):
-        name = match.group(1).lower()
-        seen.setdefault(name, Call((name,), _line_at(cleaned, match.start())))
+    for name, offset in sorted(outputs, key=lambda item: item[1]):
+        if PII_NAME.fullmatch(name):
+            seen.setdefault(name.lower(), Call((name.lower(),), _line_at(cleaned, offset)))
     return list(seen.values())
 
 

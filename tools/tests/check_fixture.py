@@ -69,6 +69,8 @@ GOOD_PROJECT: dict[str, str] = {
             columns:
               - name: customer_id
                 tests: [unique, not_null]
+              - name: customer_name
+                config: {meta: {pii: name}}
           - name: stg_postgres__job_notes
             description: One row per note on a job.
             data_tests:
@@ -146,6 +148,7 @@ GOOD_PROJECT: dict[str, str] = {
                 data_tests: [unique, not_null]
               - name: customer_name
                 description: Name as the customer gave it.
+                config: {meta: {pii: name}}
           - name: fct_jobs
             description: One row per job.
             meta:
@@ -210,6 +213,9 @@ GOOD_PROJECT: dict[str, str] = {
         snapshots:
           - name: snap_customers
             description: History of customers.
+            columns:
+              - name: customer_name
+                config: {meta: {pii: name}}
         """,
     "seeds/seed_regions.csv": "region_id,region_name\n1,north\n",
 }
@@ -224,7 +230,30 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
 
 
 def findings_of(root: Path) -> set[tuple[str, str]]:
-    return {(f.code, f.path) for f in run_check(root).findings}
+    """The findings, judged with the project's built warehouse too when there is one."""
+    warehouse = root / WAREHOUSE
+    return {(f.code, f.path) for f in run_check(root, warehouse=warehouse if warehouse.is_file() else None).findings}
+
+
+WAREHOUSE = ".warehouse/analytics.duckdb"
+
+
+def write_warehouse(root: Path, tables: dict[str, dict[str, list[str | None]]]) -> Path:
+    """A DuckDB file at root/.warehouse with these tables (name -> column -> text values)."""
+    import duckdb
+
+    path = root / WAREHOUSE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        for table, columns in tables.items():
+            con.execute(f"create or replace table {table} ({', '.join(f'{c} varchar' for c in columns)})")
+            rows = list(zip(*columns.values()))
+            if rows:
+                con.executemany(f"insert into {table} values ({', '.join('?' for _ in columns)})", rows)
+    finally:
+        con.close()
+    return path
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 from tools.check.findings import RULES
 from tools.check.runner import run_check
 from tools.check.synthetic import write_synthetic_project
-from tools.tests.check_fixture import CORE, GOOD_PROJECT, INT, STG, edit, findings_of, write_project
+from tools.tests.check_fixture import (CORE, GOOD_PROJECT, INT, STG, edit, findings_of, write_project,
+                                       write_warehouse)
 
 
 @pytest.fixture
@@ -147,6 +148,9 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object]]] = [
         r, f"{STG}/stg_postgres__customers.sql", "select\n", "{{ config(materialized='table') }}\nselect\n")),
     ("GOV003", f"{CORE}/dim_customers.sql", lambda r: edit(
         r, f"{CORE}/dim_customers.sql", "    customer_name\n", "    customer_name,\n    customer_email\n")),
+    ("GOV004", f"{CORE}/_core__models.yml", lambda r: write_warehouse(
+        r, {"dim_customers": {"customer_id": ["1", "2"], "customer_name": ["Ann", "Bo"],
+                              "notes": ["call first", "ann@example.com"]}})),
 ]
 
 
@@ -175,7 +179,7 @@ def test_fact_column_named_like_a_dimension_key_needs_relationships(good: Path) 
          "    on jobs.customer_id = customers.customer_id\n", "")
     edit(good, f"{CORE}/_core__models.yml", "to: ref('dim_customers')", "to: ref('stg_postgres__customers')")
     findings = [f for f in run_check(good).findings if f.code == "COV007"]
-    assert [(f.path, f.line) for f in findings] == [(f"{CORE}/_core__models.yml", 14), (f"{CORE}/_core__models.yml", 26)]
+    assert [(f.path, f.line) for f in findings] == [(f"{CORE}/_core__models.yml", 15), (f"{CORE}/_core__models.yml", 27)]
     assert "no relationships test to any dimension" in findings[0].message
     assert "fct_jobs.customer_id is the key of dim_customers" in findings[1].message
 
@@ -266,3 +270,136 @@ def test_a_staging_view_over_its_base_table_takes_the_base_tables_key_tests(good
     # and a staging model named for no configured prefix is still named wrong
     _rename(good, f"{STG}/base_postgres__jobs.sql", f"{STG}/raw_postgres__jobs.sql")
     assert ("NAM002", f"{STG}/raw_postgres__jobs.sql") in findings_of(good)
+
+
+def _gov003(root: Path) -> list[str]:
+    return [f"{f.path}:{f.line}: {f.message}" for f in run_check(root).findings if f.code == "GOV003"]
+
+
+def _classify_in_snapshot(root: Path, column: str, pii: str) -> None:
+    edit(root, "snapshots/_snapshots.yml", "    columns:\n",
+         f"    columns:\n      - name: {column}\n        config: {{meta: {{pii: {pii}}}}}\n")
+
+
+def test_personal_data_is_classified_in_every_layer(good: Path) -> None:
+    """A person's name, an address, a coordinate: in staging and intermediate too, not only marts."""
+    edit(good, f"{STG}/stg_postgres__customers.sql", "    name as customer_name\n",
+         "    name as customer_name,\n    street as address_line_1\n")
+    edit(good, f"{INT}/int_jobs_enriched.sql", "    count(notes.note_number) as note_count\n",
+         "    count(notes.note_number) as note_count,\n    max(notes.lat) as site_latitude\n")
+    found = _gov003(good)
+    assert len(found) == 2, found
+    assert any("stg_postgres__customers selects address_line_1" in f for f in found)
+    assert any("int_jobs_enriched selects site_latitude" in f for f in found)
+    edit(good, f"{STG}/_postgres__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: name}}\n"
+         "      - name: address_line_1\n"
+         "        config: {meta: {pii: address}}\n")
+    edit(good, f"{INT}/_int_operations__models.yml", "        data_tests: [unique, not_null]\n",
+         "        data_tests: [unique, not_null]\n"
+         "      - name: site_latitude\n"
+         "        meta: {pii: location}\n")
+    # the snapshot of the customers keeps the new column too
+    assert [f.split(": ", 1)[1] for f in _gov003(good)] == [
+        "snap_customers.address_line_1 comes from stg_postgres__customers, where it is classified pii: address: "
+        "classify it here too (a snapshot keeps every column)"]
+    _classify_in_snapshot(good, "address_line_1", "address")
+    assert _gov003(good) == []
+
+
+def test_an_input_renamed_or_dropped_before_final_is_no_output(good: Path) -> None:
+    edit(good, f"{STG}/stg_postgres__customers.sql", "    name as customer_name\n",
+         "    name as customer_name,\n    lower(email) as contact\n")
+    edit(good, f"{STG}/_postgres__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: name}}\n"
+         "      - name: contact\n"
+         "        config: {meta: {pii: email}}\n")
+    _classify_in_snapshot(good, "contact", "email")
+    assert _gov003(good) == []  # `email` is read, not selected
+    edit(good, f"{INT}/int_jobs_enriched.sql", "select\n",
+         "with pings as (select latitude, longitude from {{ ref('stg_postgres__jobs') }}),\n"
+         "final as (\nselect\n")
+    edit(good, f"{INT}/int_jobs_enriched.sql", "group by 1, 2, 3\n", "group by 1, 2, 3\n)\nselect * from final\n")
+    assert _gov003(good) == []  # an earlier CTE's coordinates that final does not keep
+
+
+def test_an_unknown_class_is_refused(good: Path) -> None:
+    edit(good, f"{CORE}/_core__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: emial}}\n")
+    found = _gov003(good)
+    assert len(found) == 1 and "pii class 'emial' has no masking policy" in found[0], found
+
+
+def test_a_classified_column_stays_classified_downstream(good: Path) -> None:
+    """By lineage, whatever the name: a mart's copy of a column classified upstream, and every
+    classified column of what a snapshot selects."""
+    edit(good, f"{STG}/stg_postgres__customers.sql", "    name as customer_name\n",
+         "    name as customer_name,\n    handle\n")
+    edit(good, f"{STG}/_postgres__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: name}}\n"
+         "      - name: handle\n"
+         "        config: {meta: {pii: email}}\n")
+    edit(good, f"{CORE}/dim_customers.sql", "    customer_name\n", "    customer_name,\n    handle\n")
+    edit(good, f"{CORE}/_core__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: name}}\n"
+         "      - name: handle\n"
+         "        description: How to reach the customer.\n")
+    found = _gov003(good)
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "dim_customers.handle comes from stg_postgres__customers, where it is classified pii: email: "
+        "classify it here too (a model stores its own copy)",
+        "snap_customers.handle comes from stg_postgres__customers, where it is classified pii: email: "
+        "classify it here too (a snapshot keeps every column)"], found
+
+
+def test_a_seed_whose_values_look_like_emails_or_phones_is_classified(good: Path) -> None:
+    (good / "seeds" / "seed_contacts.csv").write_text(
+        "contact_id,reach_at,backup\n1,ann@example.com,(415) 555-0123\n2,,415-555-0199\n", encoding="utf-8")
+    found = _gov003(good)
+    assert len(found) == 2 and all("seed seed_contacts." in f for f in found), found
+    (good / "seeds" / "_seeds__seeds.yml").write_text(
+        "version: 2\nseeds:\n  - name: seed_contacts\n    columns:\n"
+        "      - name: reach_at\n        config: {meta: {pii: email}}\n"
+        "      - name: backup\n        meta: {pii: phone}\n", encoding="utf-8")
+    assert _gov003(good) == []
+
+
+def test_values_that_look_like_personal_data_need_a_class(good: Path) -> None:
+    """In a built warehouse: whatever the column's name, and in views over raw as in tables."""
+    write_warehouse(good, {
+        "dim_customers": {"customer_id": ["1", "2", "3"], "customer_name": ["Ann", "Bo", None],
+                          "notes": ["gate code 1234", None, "cell +1 415.555.0123"],
+                          "status": ["active", "lapsed", "active"]},
+        "stg_postgres__customers": {"customer_id": ["1"], "customer_name": ["ann@example.com"]},
+        "not_a_model": {"contact": ["ann@example.com"]},
+    })
+    warehouse = good / ".warehouse" / "analytics.duckdb"
+    found = [f for f in run_check(good, warehouse=warehouse).findings if f.code == "GOV004"]
+    assert [(f.path, f.message) for f in found] == [(
+        f"{CORE}/_core__models.yml",
+        "model dim_customers.notes holds values like a phone number in the warehouse: classify it "
+        "`config: {meta: {pii: <class>}}` (email, phone, name, address, postal_code, location), "
+        "or `pii: none` if it is not personal data")]
+    assert "415" not in found[0].message  # the value itself is never printed
+    assert [f for f in run_check(good).findings if f.code == "GOV004"] == []  # names only without it
+    edit(good, f"{CORE}/_core__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: name}}\n"
+         "      - name: notes\n"
+         "        description: Free text.\n"
+         "        config: {meta: {pii: phone}}\n")
+    assert [f for f in run_check(good, warehouse=warehouse).findings if f.code == "GOV004"] == []
+
+
+def test_a_warehouse_that_is_no_duckdb_file_is_one_clear_error(good: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tools.cli import main
+
+    bogus = tmp_path / "analytics.duckdb"
+    bogus.write_text("not a database", encoding="utf-8")
+    for path, reason in ((bogus, "cannot open it read-only as a DuckDB database"),
+                         (tmp_path / "missing.duckdb", "no such file")):
+        result = CliRunner().invoke(main, ["check", "--project-dir", str(good), "--warehouse", str(path)])
+        assert result.exit_code == 2, result.output
+        assert reason in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output

@@ -6,7 +6,7 @@ from typing import Any, Iterator, Mapping
 
 from tools.check.findings import Finding, rule
 from tools.check.project import Project
-from tools.check.sql import PII_NAME
+from tools.check.sql import PII_NAME, PII_VALUE
 from tools.check.yamlload import line_of
 
 
@@ -61,32 +61,152 @@ def column_pii(column: Mapping[str, Any]) -> Any:
     return found
 
 
-@rule("GOV003", "pii-tagged",
-      "Mart columns named like an email or phone carry `meta: {pii: email|phone}` (or `pii: none`).")
-def pii_tagged(project: Project) -> Iterator[Finding]:
-    """The masking post-hook (macros/snowflake/masking.sql) masks exactly the tagged columns, so an
-    untagged email/phone column in a mart would reach Sigma in clear. `pii: none` (or false) says a
-    column that only looks like one (`has_email`) is not personal data."""
-    for model in project.models_in("marts"):
-        subject = ("model", model.name)
-        columns: dict[str, Mapping[str, Any]] = {}
-        if model.entry is not None:
-            for column in model.entry.columns:
-                if isinstance(column.get("name"), str):
-                    columns[column["name"].lower()] = column
+NOT_PERSONAL = ("none", "false")
+
+
+def _yaml_columns(entry: Any) -> dict[str, Mapping[str, Any]]:
+    columns: dict[str, Mapping[str, Any]] = {}
+    if entry is not None:
+        for column in entry.columns:
+            if isinstance(column.get("name"), str):
+                columns[column["name"].lower()] = column
+    return columns
+
+
+def _pii_class(column: Mapping[str, Any] | None) -> str | None:
+    """The column's class: a name such as 'email', 'none' for not personal data, None if absent."""
+    value = column_pii(column) if column is not None else None
+    if value is None:
+        return None
+    return "none" if value is False or str(value).lower() in NOT_PERSONAL else str(value)
+
+
+def _tag_hint(project: Project) -> str:
+    return f"`config: {{meta: {{pii: <class>}}}}` ({', '.join(project.config.pii_classes)})"
+
+
+def _sample_csv(path: Any, limit: int = 1000) -> tuple[list[str], list[list[str]]]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        rows = [row for _, row in zip(range(limit), reader)]
+    return [h.strip().lower() for h in header], rows
+
+
+@rule("GOV003", "pii-classified",
+      "Columns that look like personal data carry `meta: {pii: <class>}` (or `pii: none`) in every "
+      "model, snapshot and seed: by their name, by a classified column of that name upstream, or, in "
+      "seeds, by their values; the class is one a masking policy exists for.")
+def pii_classified(project: Project) -> Iterator[Finding]:
+    """The masking post-hook (macros/snowflake/masking.sql) masks exactly the classified columns,
+    in every layer, so an unclassified email, name or address would reach its readers in clear.
+    `pii: none` (or false) says a column that only looks like one (`has_email`) is not personal."""
+    classes = set(project.config.pii_classes)
+    hint = _tag_hint(project)
+    # (kind, name, entry, file of the entry or node, refs, names its SQL selects)
+    nodes: list[tuple[str, str, Any, str, tuple[str, ...], tuple[Any, ...]]] = []
+    for model in project.models.values():
+        nodes.append(("model", model.name, model.entry, model.rel, tuple(c.args[0] for c in model.sql.refs),
+                      model.sql.pii_names))
+    for snapshot in project.snapshots.values():
+        nodes.append(("snapshot", snapshot.name, snapshot.entry, snapshot.rel, snapshot.refs, ()))
+    for seed in project.seed_files.values():
+        nodes.append(("seed", seed.name, seed.entry, seed.rel, (), ()))
+    upstream = {name: {c: k for c, col in _yaml_columns(entry).items() if (k := _pii_class(col)) not in (None, "none")}
+                for _, name, entry, _, _, _ in nodes}
+
+    for kind, name, entry, rel, refs, sql_names in nodes:
+        subject = (kind, name)
+        columns = _yaml_columns(entry)
+        where = entry.rel if entry is not None else rel
+
+        def at(column: Mapping[str, Any] | None) -> tuple[str, int]:
+            if column is None or entry is None:
+                return where, entry.line if entry is not None else 1
+            return entry.rel, line_of(column, entry.line)
+
         reported: set[str] = set()
-        for name, column in columns.items():
-            if PII_NAME.fullmatch(name) and column_pii(column) is None:
-                reported.add(name)
-                yield Finding(model.entry.rel, line_of(column, model.entry.line), "GOV003",  # type: ignore[union-attr]
-                              f"{model.name}.{name} looks like personal data: tag it `config: {{meta: {{pii: "
-                              f"email}}}}` (or phone) so it is masked on Snowflake, or `pii: none` if it is not",
-                              subject)
-        for call in model.sql.pii_names:
-            name = call.args[0]
-            if name in reported or (name in columns and column_pii(columns[name]) is not None):
+        for column_name, column in columns.items():
+            found = _pii_class(column)
+            if found is not None and found != "none" and found not in classes:
+                reported.add(column_name)
+                yield Finding(*at(column), "GOV003",
+                              f"{name}.{column_name}: pii class '{found}' has no masking policy; use one of "
+                              f"{', '.join(sorted(classes))}, or `none`", subject)
+            elif found is None and PII_NAME.fullmatch(column_name):
+                reported.add(column_name)
+                yield Finding(*at(column), "GOV003",
+                              f"{name}.{column_name} looks like personal data: classify it {hint} so it is "
+                              f"masked on Snowflake, or `pii: none` if it is not", subject)
+        for call in sql_names:
+            column_name = call.args[0]
+            if column_name in reported or _pii_class(columns.get(column_name)) is not None:
                 continue
-            yield Finding(model.rel, call.line, "GOV003",
-                          f"{model.name} selects {name}, which looks like personal data but has no YAML column "
-                          f"with `config: {{meta: {{pii: email|phone}}}}`: document and tag it so it is masked "
-                          f"on Snowflake (`pii: none` if it is not personal data)", subject)
+            reported.add(column_name)
+            yield Finding(rel, call.line, "GOV003",
+                          f"{name} selects {column_name}, which looks like personal data but has no YAML column "
+                          f"classified {hint}: document and classify it so it is masked on Snowflake "
+                          f"(`pii: none` if it is not personal data)", subject)
+        for ref in refs:
+            for column_name, found in sorted(upstream.get(ref, {}).items()):
+                if column_name in reported or _pii_class(columns.get(column_name)) is not None:
+                    continue
+                if column_name in columns or kind == "snapshot":
+                    reported.add(column_name)
+                    yield Finding(*at(columns.get(column_name)), "GOV003",
+                                  f"{name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
+                                  f"classify it here too (a {kind} {'keeps every column' if kind == 'snapshot' else 'stores its own copy'})",
+                                  subject)
+        if kind == "seed":
+            seed = project.seed_files[name]
+            header, rows = _sample_csv(seed.path)
+            for i, column_name in enumerate(header):
+                if column_name in reported or _pii_class(columns.get(column_name)) is not None:
+                    continue
+                values = [row[i].strip() for row in rows if i < len(row) and row[i].strip()]
+                if PII_NAME.fullmatch(column_name) or any(PII_VALUE.fullmatch(v) for v in values):
+                    yield Finding(*at(columns.get(column_name)), "GOV003",
+                                  f"seed {name}.{column_name} looks like personal data (by its name or values): "
+                                  f"classify it {hint} in the seeds' YAML, or `pii: none` if it is not", subject)
+
+
+@rule("GOV004", "pii-values",
+      "With --warehouse: a column whose values in the built warehouse look like emails or phone numbers "
+      "is classified `meta: {pii: <class>}` (or `pii: none`).")
+def pii_values(project: Project) -> Iterator[Finding]:
+    """What GOV003 cannot see from names: `notes` holding emails, a renamed `contact`. A sample of
+    each text column (tools/check/warehouse.py) is matched against PII_VALUE."""
+    samples = project.warehouse_samples
+    if not samples:
+        return
+    hint = _tag_hint(project)
+    nodes: list[tuple[str, str, Any, str, set[str]]] = []
+    for model in project.models.values():
+        alias = model.project_config.get("alias")
+        nodes.append(("model", model.name, model.entry, model.rel, {model.name, *([alias] if isinstance(alias, str) else [])}))
+    for snapshot in project.snapshots.values():
+        nodes.append(("snapshot", snapshot.name, snapshot.entry, snapshot.rel, {snapshot.name}))
+    for seed in project.seed_files.values():
+        alias = seed.project_config.get("alias")
+        nodes.append(("seed", seed.name, seed.entry, seed.rel, {seed.name, *([alias] if isinstance(alias, str) else [])}))
+    for kind, name, entry, rel, relations in nodes:
+        columns = _yaml_columns(entry)
+        values: dict[str, list[str]] = {}
+        for relation in relations:
+            for column_name, sampled in samples.get(relation.lower(), {}).items():
+                values.setdefault(column_name, []).extend(sampled)
+        for column_name, sampled in sorted(values.items()):
+            if _pii_class(columns.get(column_name)) is not None:
+                continue
+            example = next((v for v in sampled if PII_VALUE.search(v)), None)
+            if example is None:
+                continue
+            column = columns.get(column_name)
+            where, line = (entry.rel, line_of(column, entry.line)) if column is not None and entry is not None else (
+                (entry.rel, entry.line) if entry is not None else (rel, 1))
+            kind_of = "an email address" if "@" in example else "a phone number"
+            yield Finding(where, line, "GOV004",
+                          f"{kind} {name}.{column_name} holds values like {kind_of} in the warehouse: classify it "
+                          f"{hint}, or `pii: none` if it is not personal data", (kind, name))
