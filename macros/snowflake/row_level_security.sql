@@ -38,3 +38,14 @@
             or (user_access.access_level = 'read' and regions.region_id = user_access.region_id)
     where upper(trim(user_access.user_name)) = upper(trim({{ current_rls_user() }}))
 {%- endmacro %}
+
+{#
+    The rows of an import CTE that belong to a region the current user may see (its region_id):
+    the body of the secure view over a mart with a region of its own (v_fct_revenue_rls, ...).
+#}
+{% macro rows_in_visible_regions(rows) -%}
+    select {{ rows }}.*
+    from {{ rows }}
+    inner join ({{ rls_visible_regions() }}) as visible_regions
+        on {{ rows }}.region_id = visible_regions.region_id
+{%- endmacro %}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tools.pii import PII_NAME
+
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _REF = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
@@ -25,20 +27,6 @@ _RELATION = re.compile(rf"\b(from|join)\s+({_IDENT}(?:\s*\.\s*{_IDENT}){{1,2}})(
 _DISTINCT_BEFORE = re.compile(r"\bdistinct\s*$", re.I)
 # `extract(epoch from t.col)`, `trim(both ' ' from t.col)`: a FROM that is not a relation.
 _FROM_FUNCTIONS = {"extract", "trim", "substring", "position", "overlay", "date_part", "substr"}
-# Column names that look like personal data (SDD, PII Handling: Confidential tier): an email or
-# phone, a person's name, a street address, city or postal code, a coordinate.
-PII_NAME = re.compile(
-    r"(?<![\w$])("
-    r"(?:[A-Za-z_][\w$]*)?(?:email|e_mail|phone|mobile)[\w$]*"
-    r"|(?:[\w$]*_)?(?:first|last|middle|full|given|family|display|contact|customer|technician|person|employee"
-    r"|user)_name"
-    r"|(?:[\w$]*_)?(?:address|street)(?:_line)?(?:_?\d+)?"
-    r"|(?:[\w$]*_)?(?:city|postal_code|postcode|zip|zip_code|zipcode)"
-    r"|(?:[\w$]*_)?(?:latitude|longitude|lat|lng|lon)"
-    r")(?![\w$])", re.I)
-# Values that look like an email address or a phone number (for seeds and a built warehouse).
-PII_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}")
-
 
 @dataclass(frozen=True)
 class Call:

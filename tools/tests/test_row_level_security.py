@@ -225,8 +225,8 @@ def test_no_column_of_the_built_warehouse_holds_unclassified_personal_data(built
     and snapshot (staging views read through raw), sampled; the seeded emails and phones of the
     generator sit only in classified columns."""
     from tools.check.runner import run_check
-    from tools.check.sql import PII_VALUE
     from tools.check.warehouse import sample_text_columns
+    from tools.pii import PII_VALUE
 
     samples = sample_text_columns(built.analytics_path)
     holding = {(table, column) for table, columns in samples.items() for column, values in columns.items()

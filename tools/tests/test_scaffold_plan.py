@@ -214,3 +214,31 @@ def test_freshness_defaults_follow_the_sdd() -> None:
     assert sc.parse_period("12 hours") == sc.Period(12, "hour")
     with pytest.raises(ValueError):
         sc.parse_period("soon")
+
+
+def test_columns_that_look_personal_are_classified_in_the_staging_yaml() -> None:
+    """So that a new connector's staging views are masked on Snowflake from their first run, and
+    `tools check` (GOV003) passes on what the scaffolder wrote."""
+    model_entries = {m["name"]: m for m in sc.models_doc(SETTINGS, list(models().values()))["models"]}
+    classes = {(m, c["name"]): c["config"]["meta"]["pii"] for m, entry in model_entries.items()
+               for c in entry["columns"] if "config" in c}
+    contact = {name: pii for (m, name), pii in classes.items() if m == "stg_salesforce__contact"}
+    assert contact["email"] == "email"  # hashed by Fivetran, still a person's
+    assert {c["name"] for c in model_entries["stg_salesforce__contact"]["columns"]} >= set(contact)
+    assert set(classes.values()) <= {"email", "phone", "name", "address", "postal_code", "location"}
+    # the key and columns that only look alike stay unclassified
+    assert not [c for c in model_entries["stg_salesforce__account"]["columns"]
+                if c["name"] in ("id", "name", "is_deleted") and "config" in c]
+
+
+@pytest.mark.parametrize(("name", "pii"), [
+    ("email", "email"), ("billing_email", "email"), ("mobile_phone", "phone"), ("first_name", "name"),
+    ("display_name", "name"), ("mailing_street", "address"), ("billing_city", "address"),
+    ("address_line_2", "address"), ("zip", "postal_code"), ("mailing_postal_code", "postal_code"),
+    ("latitude", "location"), ("lng", "location"),
+    ("region_name", None), ("company_name", None), ("state", None), ("speed_mph", None), ("capacity", None),
+])
+def test_the_class_a_column_name_suggests(name: str, pii: str | None) -> None:
+    from tools.pii import pii_class_of
+
+    assert pii_class_of(name) == pii

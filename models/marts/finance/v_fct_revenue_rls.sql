@@ -19,13 +19,10 @@ revenue as (
 
 ),
 
-visible_regions as (
+final as (
 
-    {{ rls_visible_regions() }}
+    {{ rows_in_visible_regions('revenue') }}
 
 )
 
-select revenue.*
-from revenue
-inner join visible_regions
-    on revenue.region_id = visible_regions.region_id
+select * from final

@@ -21,13 +21,10 @@ source_rows as (
 
 ),
 
-visible_regions as (
+final as (
 
-    {{ rls_visible_regions() }}
+    {{ rows_in_visible_regions('source_rows') }}
 
 )
 
-select source_rows.*
-from source_rows
-inner join visible_regions
-    on source_rows.region_id = visible_regions.region_id
+select * from final

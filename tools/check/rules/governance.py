@@ -6,7 +6,7 @@ from typing import Any, Iterator, Mapping
 
 from tools.check.findings import Finding, rule
 from tools.check.project import Project
-from tools.check.sql import PII_NAME, PII_VALUE
+from tools.pii import PII_NAME, PII_VALUE
 from tools.check.yamlload import line_of
 
 
