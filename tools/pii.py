@@ -25,7 +25,10 @@ _CLASSES = {cls: re.compile(pattern, re.I) for cls, pattern in CLASS_PATTERNS.it
 # Any of them, as an identifier inside SQL text.
 PII_NAME = re.compile(r"(?<![\w$])(" + "|".join(CLASS_PATTERNS.values()) + r")(?![\w$])", re.I)
 # Values that look like an email address or a phone number (seeds, a built warehouse).
-PII_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}")
+# A phone is written with separators (415-555-0123, (415) 555-0123) or in E.164 (+14155550123);
+# ten bare digits are as often an id, and are left to the name rules.
+PII_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"
+                       r"|(?<![\w+])\+\d{10,15}\b")
 
 
 def pii_class_of(column_name: str) -> str | None:

@@ -14,8 +14,9 @@ The model of Snowflake's access control, kept to what these statements use:
 - a column with a masking policy reads in clear only for the policy's clear roles, matched
   against the session's role (current_role()), that is the functional role itself and never a
   role it inherits;
-- a view over models has no policies of its own and shows its columns as masked as the relation
-  it selects them from (Snowflake applies the underlying column's policy for the querying role).
+- every role inherits PUBLIC;
+- a view without a policy on a column shows it as masked as the relations it selects it from
+  (Snowflake applies the underlying column's policy for the querying role).
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ class Grants:
     unknown: list[str] = field(default_factory=list)
 
     def roles_of(self, role: str) -> set[str]:
-        """The role and every role it inherits."""
-        seen, todo = set(), [role.upper()]
+        """The role and every role it inherits; every role inherits PUBLIC."""
+        seen, todo = set(), [role.upper(), "PUBLIC"]
         while todo:
             current = todo.pop()
             if current not in seen:

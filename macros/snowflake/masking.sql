@@ -5,10 +5,11 @@
     follows the classification, not a hand-kept list. The policies themselves
     (ANALYTICS_MARTS.SECURITY.*) are platform objects: macros/snowflake/platform.sql.
 
-    Where values are stored (tables, incremental tables, seeds, snapshots) and on views over raw
-    sources, the policy is set on the column. A view over models needs none: Snowflake masks the
-    columns it selects by their own policies, for the role that queries the view, and a second
-    policy would mask the mask.
+    On every relation dbt builds, tables and views alike. A view over a table reads it with its
+    owner's rights, so a view without policies of its own would show the table's columns in clear
+    while the table is rebuilt (`create or replace` makes a new table, masked only by this hook)
+    or after this hook failed on it. The masks leave a masked value as it is, so a view's policy
+    over a masked column shows what the table's shows.
 
     FORCE replaces a policy already on the column, so the hook is safe on incremental tables
     that keep their columns between runs. Off Snowflake (and on the emulator, see
@@ -39,13 +40,6 @@
     {%- endfor -%}
     {%- set kind = 'view' if node.config.materialized == 'view' else 'table' -%}
     {%- set statements = [] -%}
-    {%- set raw_inputs = [] -%}
-    {%- for input in node.depends_on.nodes if input.startswith('source.') -%}
-        {%- do raw_inputs.append(input) -%}
-    {%- endfor -%}
-    {%- if kind == 'view' and not raw_inputs -%}
-        {{ return(statements) }}
-    {%- endif -%}
     {%- for column in (node.columns or {}).values() -%}
         {%- set pii = pii_kind(column) -%}
         {%- if pii -%}

@@ -25,7 +25,9 @@
         well-formed value keeps a hint (an email's domain, a phone's last four digits, a ZIP
         code's first three); anything else (no '@', two of them, spaces or line breaks, a short
         number, text around it) is masked whole. regexp_like matches the whole value. A name or
-        street address is masked whole, a coordinate rounded to one decimal (about 11 km). -#}
+        street address is masked whole, a coordinate rounded to one decimal (about 11 km). Each
+        mask leaves a masked value as it is (`***-***-1234`, `021**`, `***@domain`), so a view's
+        policy over a masked table column shows what the table's shows. -#}
     {% set spec = {
         'account_parameters': {
             'STATEMENT_TIMEOUT_IN_SECONDS': 3600,
@@ -129,15 +131,16 @@
              'masked': "case when val is null then null when regexp_like(val, '[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+') "
                        ~ "then concat('***@', split_part(val, '@', 2)) else '***' end"},
             {'name': 'PHONE_MASK', 'pii': 'phone', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
-             'masked': "case when val is null then null when regexp_like(val, '[+]?([ ().-]*[0-9]){10,15}[ ().-]*') "
+             'masked': "case when val is null then null when regexp_like(val, '[*]{3}-[*]{3}-[0-9]{4}') then val "
+                       ~ "when regexp_like(val, '[+]?([ ().-]*[0-9]){10,15}[ ().-]*') "
                        ~ "then concat('***-***-', right(regexp_replace(val, '[^0-9]', ''), 4)) else '***' end"},
             {'name': 'NAME_MASK', 'pii': 'name', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
              'masked': "case when val is null then null else '***' end"},
             {'name': 'ADDRESS_MASK', 'pii': 'address', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
              'masked': "case when val is null then null else '***' end"},
             {'name': 'POSTAL_CODE_MASK', 'pii': 'postal_code', 'type': 'string', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
-             'masked': "case when val is null then null when regexp_like(val, '[0-9]{5}(-[0-9]{4})?') "
-                       ~ "then concat(left(val, 3), '**') else '***' end"},
+             'masked': "case when val is null then null when regexp_like(val, '[0-9]{3}[*]{2}') then val "
+                       ~ "when regexp_like(val, '[0-9]{5}(-[0-9]{4})?') then concat(left(val, 3), '**') else '***' end"},
             {'name': 'LOCATION_MASK', 'pii': 'location', 'type': 'float', 'clear_roles': dbt_roles + ['ADMIN_ROLE'],
              'masked': "case when val is null then null else round(val, 1) end"},
         ],
@@ -238,6 +241,10 @@
     {% endfor %}
     {% for user in spec.users %}
         {% do out.append('grant role ' ~ user.role ~ ' to user ' ~ user.name) %}
+    {% endfor %}
+    {#- setting a policy on a column needs USAGE on the policy's schema, not only APPLY -#}
+    {% for role in spec.policy_appliers %}
+        {% do out.append('grant usage on schema ' ~ spec.policy_schema ~ ' to role ' ~ role) %}
     {% endfor %}
     {% for policy in spec.masking_policies %}
         {% for role in spec.policy_appliers %}

@@ -1,7 +1,7 @@
 {#
     The user row-level security filters for (SDD, Sigma Design: Row-Level Security).
 
-    Snowflake: current_user(), the login name of whoever queries the secure view (with Sigma's
+    Snowflake: current_user(), the user name of whoever queries the secure view (with Sigma's
     OAuth connection, the Sigma user; docs/snowflake.md).
     Elsewhere (DuckDB): the session variable `rls_current_user` (`set variable rls_current_user =
     'ALICE'`), else the dbt var of the same name rendered at build time, else null: no rows.
@@ -27,7 +27,7 @@
     (seeds/_seeds.yml, tests/singular/assert_user_region_access_is_valid.sql) is live as soon as
     `dbt seed` loads it. Such a row grants nothing: an admin row must have no region, a read row
     one region of seed_regions; any other access level counts for none. User names compare
-    trimmed and without case, as Snowflake's current_user() returns an unquoted login name.
+    trimmed and without case, as Snowflake's current_user() returns an unquoted user name.
 #}
 {% macro rls_visible_regions() -%}
     select distinct regions.region_id

@@ -214,6 +214,7 @@ class Project:
     seed_files: dict[str, Seed] = field(default_factory=dict)
     # values of a built warehouse's text columns, by relation (`tools check --warehouse`)
     warehouse_samples: dict[str, dict[str, list[str]]] | None = None
+    warehouse_unreadable: dict[str, str] = field(default_factory=dict)
     yaml_files: list[YamlFile] = field(default_factory=list)
 
     def models_in(self, layer: str) -> list[Model]:

@@ -65,7 +65,7 @@ def run_check(root: Path, paths: Sequence[Path] = (), warehouse: Path | None = N
     if warehouse is not None:
         from tools.check.warehouse import sample_text_columns
 
-        project.warehouse_samples = sample_text_columns(warehouse)
+        project.warehouse_samples, project.warehouse_unreadable = sample_text_columns(warehouse)
     only = relative_selection(project.root, paths) if paths else None
     findings = check_project(project, only)
     return CheckResult(findings, len(project.models), len(project.source_entries), len(project.yaml_files),

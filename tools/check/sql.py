@@ -46,6 +46,10 @@ class SqlFacts:
     snapshots: tuple[Call, ...]
     # Identifiers named like an email or phone column (PII_NAME), first occurrence of each.
     pii_names: tuple[Call, ...] = ()
+    # `<expression> as <alias>` select items: Call((alias, *columns the expression names), line)
+    aliased: tuple[Call, ...] = ()
+    # every output column name (output_names)
+    outputs: tuple[str, ...] = ()
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -96,11 +100,11 @@ _ALIAS = re.compile(r"\bas\s+([A-Za-z_][\w$]*)", re.I)
 _BARE_ITEM = re.compile(r"^[ \t]*(?:[A-Za-z_][\w$]*\.)?([A-Za-z_][\w$]*)[ \t]*,?[ \t]*$", re.M)
 
 
-def pii_like_names(text: str) -> list[Call]:
-    """Output columns (an alias, or a select item that is a bare column) that look like personal
-    data, outside Jinja, comments and string literals. With a `final` CTE, only its select list:
-    a column an earlier CTE reads or computes and final drops is not in the model; an input
-    renamed on the way (`lower(email) as customer_email`) is not either."""
+def output_names(text: str) -> list[Call]:
+    """The model's output columns as far as the text shows them: aliases and select items that
+    are a bare column, outside Jinja, comments and string literals; with a `final` CTE, only in
+    its select list (a column an earlier CTE reads or computes and final drops is not in the
+    model, nor an input renamed on the way, such as `email` in `lower(email) as customer_email`)."""
     cleaned = _JINJA_COMMENT.sub(_blank, text)
     cleaned = _JINJA_BLOCK.sub(_blank, cleaned)
     cleaned = _SQL_COMMENT.sub(_blank, cleaned)
@@ -111,9 +115,43 @@ def pii_like_names(text: str) -> list[Call]:
     outputs += [(m.group(1), m.start(1)) for m in _BARE_ITEM.finditer(cleaned, start)]
     seen: dict[str, Call] = {}
     for name, offset in sorted(outputs, key=lambda item: item[1]):
-        if PII_NAME.fullmatch(name):
-            seen.setdefault(name.lower(), Call((name.lower(),), _line_at(cleaned, offset)))
+        seen.setdefault(name.lower(), Call((name.lower(),), _line_at(cleaned, offset)))
     return list(seen.values())
+
+
+def pii_like_names(text: str) -> list[Call]:
+    """Output columns (output_names) that look like personal data."""
+    return [call for call in output_names(text) if PII_NAME.fullmatch(call.args[0])]
+
+
+_LAST_AS = re.compile(r"^(?P<expr>.*\S)\s+as\s+(?P<alias>[A-Za-z_][\w$]*)\s*,?\s*$", re.I)
+_COLUMN_REF = re.compile(r"(?<![\w$.])(?:[A-Za-z_][\w$]*\.)*([A-Za-z_][\w$]*)(?![\w$(])")
+
+
+def aliased_expressions(text: str) -> list[Call]:
+    """Each select item `<expression> as <alias>`, its expression on that line or on the lines
+    since the previous item ended (a `case` over several lines), with the column names it
+    mentions: where a renamed or derived column comes from."""
+    cleaned = _JINJA_COMMENT.sub(_blank, text)
+    cleaned = _JINJA_BLOCK.sub(_blank, cleaned)
+    cleaned = _SQL_COMMENT.sub(_blank, cleaned)
+    cleaned = _SQL_STRING.sub(_blank, cleaned)
+    found = []
+    pending: list[str] = []
+    for number, line in enumerate(cleaned.splitlines(), start=1):
+        stripped = line.strip().lower()
+        match = _LAST_AS.match(line)
+        if match is not None and match.group("alias").lower() != "select":
+            expression = " ".join([*pending, match.group("expr")])
+            names = {m.group(1).lower() for m in _COLUMN_REF.finditer(expression)}
+            found.append(Call((match.group("alias").lower(), *sorted(names)), number))
+            pending = []
+        elif stripped.endswith((",", "(")) or stripped in ("select", "select distinct", "") or \
+                stripped.startswith(("from ", "where ", "group by", "order by", ")")):
+            pending = []
+        else:
+            pending.append(line)
+    return found
 
 
 def read_sql(text: str) -> SqlFacts:
@@ -146,4 +184,6 @@ def read_sql(text: str) -> SqlFacts:
         hard_coded=tuple(hard_coded_relations(text)),
         snapshots=tuple(snapshots),
         pii_names=tuple(pii_like_names(text)),
+        aliased=tuple(aliased_expressions(text)),
+        outputs=tuple(call.args[0] for call in output_names(text)),
     )

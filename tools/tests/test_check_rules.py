@@ -403,3 +403,42 @@ def test_a_warehouse_that_is_no_duckdb_file_is_one_clear_error(good: Path, tmp_p
         assert result.exit_code == 2, result.output
         assert reason in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_a_built_column_classified_where_it_comes_from_needs_its_class(good: Path) -> None:
+    """`select *` or a column the YAML does not list: the warehouse shows it, lineage classifies it."""
+    write_warehouse(good, {"fct_jobs": {"job_id": ["1"], "customer_name": ["Ann"]}})
+    found = [f for f in run_check(good, warehouse=good / ".warehouse" / "analytics.duckdb").findings
+             if f.code == "GOV004"]
+    assert [f.message for f in found] == [
+        "model fct_jobs has a column customer_name in the warehouse, classified pii: name in dim_customers "
+        "where it comes from: list and classify it here too"]
+
+
+def test_a_relation_the_check_cannot_read_is_reported(good: Path) -> None:
+    import duckdb
+
+    path = write_warehouse(good, {"base": {"x": ["1"]}})
+    con = duckdb.connect(str(path))
+    con.execute("create view dim_customers as select x as customer_name from base")
+    con.execute("drop table base")
+    con.close()
+    found = [f for f in run_check(good, warehouse=path).findings if f.code == "GOV004"]
+    assert len(found) == 1 and "dim_customers: its relation in the warehouse cannot be read" in found[0].message
+
+
+def test_a_column_renamed_or_derived_from_a_classified_one_is_classified(good: Path) -> None:
+    edit(good, f"{CORE}/dim_customers.sql", "    customer_name\n",
+         "    customer_name,\n    upper(customer_name) as shouted,\n    count(customer_name) as named_customers\n")
+    found = [f.split(": ", 1)[1] for f in _gov003(good)]
+    assert found == [
+        "dim_customers derives shouted from customer_name, classified pii: name in stg_postgres__customers: "
+        "list shouted in the YAML and classify it (`pii: none` if it holds nothing personal, such as a count)",
+        "dim_customers derives named_customers from customer_name, classified pii: name in "
+        "stg_postgres__customers: list named_customers in the YAML and classify it (`pii: none` if it holds "
+        "nothing personal, such as a count)"], found
+    edit(good, f"{CORE}/_core__models.yml", "        config: {meta: {pii: name}}\n",
+         "        config: {meta: {pii: name}}\n"
+         "      - name: shouted\n        description: Upper case.\n        config: {meta: {pii: name}}\n"
+         "      - name: named_customers\n        description: A count.\n        meta: {pii: none}\n")
+    assert _gov003(good) == []

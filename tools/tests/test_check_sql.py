@@ -54,3 +54,24 @@ def test_snapshot_blocks() -> None:
     facts = read_sql("{% snapshot snap_customers %}\nselect 1\n{% endsnapshot %}\n"
                      "{%- snapshot snap_technicians -%}select 2{% endsnapshot %}")
     assert [(c.args[0], c.line) for c in facts.snapshots] == [("snap_customers", 1), ("snap_technicians", 4)]
+
+
+def test_aliased_expressions_follow_an_item_over_several_lines() -> None:
+    from tools.check.sql import aliased_expressions
+
+    sql = """
+select
+    customers.customer_id,
+    case
+        when customers.last_name is null then 'unknown'
+        else customers.first_name
+    end as greeting,
+    lower(customers.email) as contact,
+    cast(latitude as {{ dbt.type_float() }}) as lat_deg
+from {{ ref('dim_customers') }} as customers
+"""
+    found = {call.args[0]: set(call.args[1:]) for call in aliased_expressions(sql)}
+    assert found["greeting"] >= {"last_name", "first_name"}
+    assert "customer_id" not in found["greeting"]
+    assert found["contact"] == {"email"}
+    assert "latitude" in found["lat_deg"]

@@ -107,6 +107,8 @@ def pii_classified(project: Project) -> Iterator[Finding]:
     hint = _tag_hint(project)
     # (kind, name, entry, file of the entry or node, refs, names its SQL selects)
     nodes: list[tuple[str, str, Any, str, tuple[str, ...], tuple[Any, ...]]] = []
+    aliased = {model.name: model.sql.aliased for model in project.models.values()}
+    outputs = {model.name: set(model.sql.outputs) for model in project.models.values()}
     for model in project.models.values():
         nodes.append(("model", model.name, model.entry, model.rel, tuple(c.args[0] for c in model.sql.refs),
                       model.sql.pii_names))
@@ -159,6 +161,20 @@ def pii_classified(project: Project) -> Iterator[Finding]:
                                   f"{name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
                                   f"classify it here too (a {kind} {'keeps every column' if kind == 'snapshot' else 'stores its own copy'})",
                                   subject)
+        # a column renamed or derived from one classified upstream (`last_name as surname`)
+        classified_upstream = {c: (ref, k) for ref in refs for c, k in upstream.get(ref, {}).items()}
+        for call in aliased.get(name, ()) if kind == "model" else ():
+            alias, *inputs = call.args
+            origin = next((classified_upstream[i] for i in inputs if i in classified_upstream), None)
+            if origin is None or alias in reported or _pii_class(columns.get(alias)) is not None:
+                continue
+            if alias in classified_upstream or alias not in outputs[name]:
+                continue  # the same name (the lineage check above speaks for it), or not in the model
+            reported.add(alias)
+            yield Finding(rel, call.line, "GOV003",
+                          f"{name} derives {alias} from {', '.join(i for i in inputs if i in classified_upstream)}, "
+                          f"classified pii: {origin[1]} in {origin[0]}: list {alias} in the YAML and classify it "
+                          f"(`pii: none` if it holds nothing personal, such as a count)", subject)
         if kind == "seed":
             seed = project.seed_files[name]
             header, rows = _sample_csv(seed.path)
@@ -173,8 +189,8 @@ def pii_classified(project: Project) -> Iterator[Finding]:
 
 
 @rule("GOV004", "pii-values",
-      "With --warehouse: a column whose values in the built warehouse look like emails or phone numbers "
-      "is classified `meta: {pii: <class>}` (or `pii: none`).")
+      "With --warehouse: a column of a built relation that looks like emails or phone numbers, or that a "
+      "ref'd node classifies, is classified `meta: {pii: <class>}` (or `pii: none`); every relation can be read.")
 def pii_values(project: Project) -> Iterator[Finding]:
     """What GOV003 cannot see from names: `notes` holding emails, a renamed `contact`. A sample of
     each text column (tools/check/warehouse.py) is matched against PII_VALUE."""
@@ -182,31 +198,51 @@ def pii_values(project: Project) -> Iterator[Finding]:
     if not samples:
         return
     hint = _tag_hint(project)
-    nodes: list[tuple[str, str, Any, str, set[str]]] = []
+    nodes: list[tuple[str, str, Any, str, set[str], tuple[str, ...]]] = []
     for model in project.models.values():
         alias = model.project_config.get("alias")
-        nodes.append(("model", model.name, model.entry, model.rel, {model.name, *([alias] if isinstance(alias, str) else [])}))
+        nodes.append(("model", model.name, model.entry, model.rel,
+                      {model.name, *([alias] if isinstance(alias, str) else [])}, tuple(c.args[0] for c in model.sql.refs)))
     for snapshot in project.snapshots.values():
-        nodes.append(("snapshot", snapshot.name, snapshot.entry, snapshot.rel, {snapshot.name}))
+        nodes.append(("snapshot", snapshot.name, snapshot.entry, snapshot.rel, {snapshot.name}, snapshot.refs))
     for seed in project.seed_files.values():
         alias = seed.project_config.get("alias")
-        nodes.append(("seed", seed.name, seed.entry, seed.rel, {seed.name, *([alias] if isinstance(alias, str) else [])}))
-    for kind, name, entry, rel, relations in nodes:
+        nodes.append(("seed", seed.name, seed.entry, seed.rel, {seed.name, *([alias] if isinstance(alias, str) else [])}, ()))
+    upstream = {name: {c: k for c, col in _yaml_columns(entry).items() if (k := _pii_class(col)) not in (None, "none")}
+                for _, name, entry, _, _, _ in nodes}
+    for kind, name, entry, rel, relations, refs in nodes:
         columns = _yaml_columns(entry)
         values: dict[str, list[str]] = {}
         for relation in relations:
+            if relation.lower() in project.warehouse_unreadable:
+                yield Finding(entry.rel if entry is not None else rel, entry.line if entry is not None else 1, "GOV004",
+                              f"{kind} {name}: its relation in the warehouse cannot be read, so its values were not "
+                              f"checked: {project.warehouse_unreadable[relation.lower()]}", (kind, name))
             for column_name, sampled in samples.get(relation.lower(), {}).items():
                 values.setdefault(column_name, []).extend(sampled)
+
+        def at(column_name: str) -> tuple[str, int]:
+            column = columns.get(column_name)
+            if column is not None and entry is not None:
+                return entry.rel, line_of(column, entry.line)
+            return (entry.rel, entry.line) if entry is not None else (rel, 1)
+
         for column_name, sampled in sorted(values.items()):
             if _pii_class(columns.get(column_name)) is not None:
+                continue
+            # a column the built relation really has, classified where it comes from (`select *`,
+            # a column the YAML does not list)
+            origin = next(((ref, upstream[ref][column_name]) for ref in refs if column_name in upstream.get(ref, {})),
+                          None)
+            if origin is not None:
+                yield Finding(*at(column_name), "GOV004",
+                              f"{kind} {name} has a column {column_name} in the warehouse, classified pii: {origin[1]} "
+                              f"in {origin[0]} where it comes from: list and classify it here too", (kind, name))
                 continue
             example = next((v for v in sampled if PII_VALUE.search(v)), None)
             if example is None:
                 continue
-            column = columns.get(column_name)
-            where, line = (entry.rel, line_of(column, entry.line)) if column is not None and entry is not None else (
-                (entry.rel, entry.line) if entry is not None else (rel, 1))
             kind_of = "an email address" if "@" in example else "a phone number"
-            yield Finding(where, line, "GOV004",
+            yield Finding(*at(column_name), "GOV004",
                           f"{kind} {name}.{column_name} holds values like {kind_of} in the warehouse: classify it "
                           f"{hint}, or `pii: none` if it is not personal data", (kind, name))
