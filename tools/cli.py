@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,16 +15,36 @@ from tools.errors import ToolError
 F = TypeVar("F", bound=Callable[..., object])
 
 
+# The landing's history reaches three years back from --as-of (tools/rawgen/context.py); outside
+# these years the dates are not a field-service company's, and near the ends of Python's calendar
+# they do not exist at all.
+AS_OF_EARLIEST = datetime(2000, 1, 1)
+AS_OF_LATEST = datetime(2100, 1, 1)
+# Seeds go to NumPy's generator as a signed 64-bit integer.
+SEED = click.IntRange(0, 2**63 - 1)
+
+
 def _parse_as_of(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not an ISO timestamp such as 2026-01-31T06:00:00") from exc
+        raise click.BadParameter(f"{value!r} is not an ISO timestamp such as 2026-01-31T06:00:00",
+                                 param_hint="--as-of") from exc
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    if not AS_OF_EARLIEST <= parsed < AS_OF_LATEST:
+        raise click.BadParameter(f"{value!r} is outside {AS_OF_EARLIEST:%Y} to {AS_OF_LATEST.year - 1}",
+                                 param_hint="--as-of")
     return parsed
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """click's FloatRange lets nan through (no comparison with nan is true) and inf as a number."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"must be a finite number, not {value}")
+    return value
 
 
 class ToolGroup(click.Group):
@@ -46,9 +67,9 @@ def main() -> None:
 
 
 @main.command("generate-raw")
-@click.option("--scale", type=float, default=0.01, show_default=True,
+@click.option("--scale", type=float, default=0.01, show_default=True, callback=_finite,
               help="1 means the SDD's production volumes (10M jobs); fractions work.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same data.")
+@click.option("--seed", type=SEED, default=42, show_default=True, help="Same seed, same data.")
 @click.option("--as-of", "as_of", default=None,
               help="UTC time the landing is as of (ISO). Default: now, so freshness checks pass.")
 @click.option("--gps-days", type=click.IntRange(1, 30), default=2, show_default=True,
@@ -65,11 +86,11 @@ def generate_raw_command(scale: float, seed: int, as_of: str | None, gps_days: i
 
 
 @main.command("sync")
-@click.option("--seed", type=int, required=True, help="Seed of this batch; same seed, same batch.")
+@click.option("--seed", type=SEED, required=True, help="Seed of this batch; same seed, same batch.")
 @click.option("--as-of", "as_of", default=None,
               help="UTC time of this sync (ISO). Default: now; must be later than the last sync.")
 @click.option("--span-hours", type=click.FloatRange(min=0.25, max=24 * 7), default=24.0, show_default=True,
-              help="How much business activity the batch carries.")
+              callback=_finite, help="How much business activity the batch carries.")
 @click.option("--add-column", is_flag=True,
               help="Schema drift: the source adds a column (postgres jobs.job_source).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -213,12 +234,24 @@ def platform_sql_command(output: Path | None) -> None:
     """
     from tools.snowflake_platform import platform_statements, render_sql
 
+    from tools.fsio import atomic_write
+
     text = render_sql(platform_statements())
     if output is None:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {text.count(chr(10))} statements to {output}", err=True)
+        return
+    if not output.parent.is_dir():
+        raise ToolError(f"cannot write {output}: the folder {output.parent} does not exist")
+    try:
+        if output.exists() and not output.is_file():
+            # a device or a pipe (/dev/stdout): written to, never replaced
+            with output.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+        else:
+            atomic_write(output, text)
+    except OSError as exc:
+        raise ToolError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {text.count(chr(10))} statements to {output}", err=True)
 
 
 @main.command("snowflake-dry-run", context_settings={"ignore_unknown_options": True})

@@ -49,7 +49,12 @@ def ensure_writable_dir(folder: Path) -> None:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then os.replace it over `path`."""
+    """Write through a temporary file in the same folder, then os.replace it over `path`.
+
+    Only over a regular file (or none): os.replace would put a file where a device, a pipe or a
+    folder was (`/dev/full` replaced by a text file, as root)."""
+    if path.exists() and not path.is_file():
+        raise ToolError(f"cannot write {path}: it is not a regular file")
     data = text.encode("utf-8")
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

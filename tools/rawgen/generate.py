@@ -16,6 +16,7 @@ import duckdb
 
 from tools import paths
 from tools.errors import ToolError
+from tools.fsio import ensure_writable_dir
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, sqlkit, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
 from tools.rawgen.landing import LandedTable
@@ -266,7 +267,8 @@ def generate_raw(
     as_of = as_of or datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     ctx = Context(seed=seed, scale=scale, as_of=as_of, volumes=Volumes.for_scale(scale), gps_days=gps_days)
     target = target or paths.raw_database_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_disk_space(target.parent, scale)
+    ensure_writable_dir(target.parent)
     building = target.with_name(target.name + ".building")
     for leftover in (building, Path(str(building) + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -301,6 +303,26 @@ def generate_raw(
         say("the warehouse next to it was built from the raw data this replaced: the next dbt build "
             "rebuilds its incremental models whole")
     return counts
+
+
+# Measured: scale 0.01 lands a 73 MB raw file; it grows with the scale. While a landing is
+# built, the new file sits beside the old one and DuckDB may spill beside them.
+RAW_BYTES_PER_SCALE = 7.5e9
+DISK_HEADROOM = 1.5
+
+
+def check_disk_space(folder: Path, scale: float) -> None:
+    """Refuse a scale whose landing cannot fit in `folder`'s file system, before any work."""
+    import shutil
+
+    needed = scale * RAW_BYTES_PER_SCALE * DISK_HEADROOM
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if needed > free:
+        raise ToolError(f"--scale {scale:g} needs about {needed / 1e9:,.1f} GB of disk in {folder}, and "
+                        f"{free / 1e9:,.1f} GB is free: choose a smaller scale or another FIELDFORCE_WAREHOUSE_DIR")
 
 
 def swap_in(building: Path, target: Path) -> None:

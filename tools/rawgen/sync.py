@@ -19,7 +19,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 
@@ -119,6 +119,11 @@ class Lander:
         return int(rows)
 
 
+# A Fivetran connector paused for longer re-syncs its tables whole; a catch-up batch across years
+# would grow the raw file without bound (and land nothing a real sync would).
+MAX_SYNC_GAP = timedelta(days=31)
+
+
 def sync_batch(
     seed: int,
     as_of: datetime | None = None,
@@ -145,6 +150,12 @@ def sync_batch(
             raise ToolError(
                 f"the last landing reached {landing.landed_until:%Y-%m-%d %H:%M:%S} UTC; "
                 f"a sync needs a later --as-of than that (got {as_of:%Y-%m-%d %H:%M:%S})"
+            )
+        if as_of - landing.landed_until > MAX_SYNC_GAP:
+            raise ToolError(
+                f"--as-of {as_of:%Y-%m-%d %H:%M:%S} is {(as_of - landing.landed_until).days} days after the last "
+                f"landing ({landing.landed_until:%Y-%m-%d %H:%M:%S} UTC); a sync catches up at most "
+                f"{MAX_SYNC_GAP.days} days: give an earlier --as-of, or land afresh with `tools generate-raw`"
             )
         batch = Batch(seed=seed, as_of=as_of, previous=landing.landed_until, span_hours=span_hours)
         ctx = Context(seed=landing.seed, scale=landing.scale, as_of=as_of,

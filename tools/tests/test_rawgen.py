@@ -418,3 +418,14 @@ def test_a_sync_never_lands_two_versions_of_a_key_at_the_same_time(warehouse: Wa
             f"select count(*) from (select id, _fivetran_synced from (select distinct * from {table}) "
             "group by id, _fivetran_synced having count(*) > 1)")[0]
         assert ties == 0, table
+
+
+def test_sync_refuses_to_catch_up_more_than_a_month(warehouse: Warehouse) -> None:
+    """A sync years after the last landing would land years of activity (the raw file grew 32
+    times before it was rolled back): refused before any work, the file untouched."""
+    _synced(warehouse)
+    before, size = checksums(warehouse.raw_path), warehouse.raw_path.stat().st_size
+    result = warehouse.tools("sync", "--seed", "11", "--as-of", "2027-06-01T00:00:00")
+    assert result.returncode == 1
+    assert "a sync catches up at most 31 days" in result.stderr and result.stderr.count("\n") == 1
+    assert checksums(warehouse.raw_path) == before and warehouse.raw_path.stat().st_size == size
