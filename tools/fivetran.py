@@ -84,6 +84,8 @@ def load_json(path: Path, what: str = "Fivetran schema file") -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ToolError(f"{what} {path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ToolError(f"{what} {path} is nested too deeply to be a schema") from None
 
 
 # --- shape checks -----------------------------------------------------------------------------

@@ -72,7 +72,18 @@ def fivetran_name(name: str) -> str:
     text = _SEPARATORS.sub("_", text).strip("_").lower()
     if not text:
         raise ToolError(f"name {original!r} cannot be made a valid identifier")
-    return leading + text
+    return check_identifier_length(leading + text, original)
+
+
+# Snowflake's limit on an identifier (DuckDB's is higher).
+MAX_IDENTIFIER_LENGTH = 255
+
+
+def check_identifier_length(name: str, original: str | None = None) -> str:
+    if len(name) > MAX_IDENTIFIER_LENGTH:
+        shown = (original or name)[:40]
+        raise ToolError(f"name {shown!r}... is {len(name)} characters; Snowflake allows {MAX_IDENTIFIER_LENGTH}")
+    return name
 
 
 def check_destination_name(name: str, what: str) -> str:
@@ -82,8 +93,8 @@ def check_destination_name(name: str, what: str) -> str:
     """
     folded = name.lower()
     if not _DESTINATION_NAME.fullmatch(folded) or not re.search(r"[a-z0-9]", folded):
-        raise ToolError(f"{what} {name!r} cannot be made a valid identifier (expected letters, digits and _)")
-    return folded
+        raise ToolError(f"{what} {name[:60]!r} cannot be made a valid identifier (expected letters, digits and _)")
+    return check_identifier_length(folded)
 
 
 def needs_quoting(name: str) -> bool:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 from tools import fivetran as ft
 from tools.errors import ToolError
 from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, read_text
-from tools.naming import fivetran_name, humanize, needs_quoting, singular, sql_column
+from tools.naming import MAX_IDENTIFIER_LENGTH, fivetran_name, humanize, needs_quoting, singular, sql_column
 from tools.pii import pii_class_of
 from tools.types import TypeInfo, type_info
 from tools.warehouse import LandedSchema
@@ -38,7 +38,7 @@ SOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # A Fivetran destination schema: lower case letters, digits and underscores, not starting with a
 # digit; the name is written into the sources YAML and compiled into SQL, so nothing else passes.
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-MAX_IDENTIFIER_LENGTH = 255  # Snowflake's limit
+
 
 # Freshness per source, from the sync cadence in the SDD ("Data Sources"): warn after two missed
 # syncs, error after four (Google Sheets, daily: after two and three days), as the hand-written
@@ -116,7 +116,14 @@ class Settings:
         return f"fivetran_{self.source}"
 
 
+MAX_SOURCE_NAME_LENGTH = 64  # stg_<source>__<table>.sql must stay a file name
+MAX_FILE_NAME_BYTES = 255  # ext4, APFS, NTFS
+
+
 def check_source_name(source: str) -> str:
+    if len(source) > MAX_SOURCE_NAME_LENGTH:
+        raise ToolError(f"source name {source[:40]!r}... is {len(source)} characters; at most "
+                        f"{MAX_SOURCE_NAME_LENGTH}, so that its model files can be named")
     if not SOURCE_NAME.fullmatch(source):
         raise ToolError(
             f"source name {source!r} must be lower snake case (letters, digits, single underscores), "
@@ -712,7 +719,7 @@ def _read_manifest(folder: Path) -> dict[str, str]:
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             raise ValueError
         return dict(files)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise ToolError(f"{folder / MANIFEST} is damaged; delete it to treat every existing SQL file as hand-edited") from None
 
 
@@ -952,6 +959,8 @@ def scaffold_source(
 
     check_source_name(source)
     root = (project_dir or PROJECT_ROOT).resolve()
+    if not (root / "dbt_project.yml").is_file():
+        raise ToolError(f"{root} is not a dbt project (no dbt_project.yml): give --project-dir the project's folder")
     raw_schema = check_schema_name(schema or f"fivetran_{source}")
     default_warn, default_error = default_freshness(source)
     settings = Settings(source, raw_schema, warn_after or default_warn, error_after or default_error)
@@ -979,6 +988,11 @@ def scaffold_source(
             landed = None
     resolution = resolve(config, landed, keys=keys, only=tables)
     resolution.notes[:0] = notes
+    for model in resolution.models:
+        file_name = f"{model_name(settings, model)}.sql"
+        if len(file_name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
+            raise ToolError(f"table {model.name[:40]!r}...: its model file would be named with "
+                            f"{len(file_name)} characters, more than a file name holds ({MAX_FILE_NAME_BYTES})")
     folder = root / "models" / "staging" / source
     return run(settings, resolution, folder, root, dry_run=dry_run, check=check, echo=echo)
 

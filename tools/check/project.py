@@ -400,7 +400,50 @@ def load_project(root: Path) -> Project:
     return project
 
 
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", LineDict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _check_shape(rel: str, data: Mapping[str, Any]) -> None:
+    """What dbt rejects when it parses the file: a list that is not one, an entry without a
+    name, a freshness or config that is not a mapping. One message, the file and line."""
+    here = line_of(data)
+    for key in ("models", "snapshots", "seeds", "sources", "exposures", "unit_tests"):
+        items = data.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise YamlFileError(rel, here, f"`{key}:` must be a list of entries, not {_kind(items)}")
+        for item in items:
+            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+                raise YamlFileError(rel, line_of(item, here), f"each entry of `{key}:` is a mapping with a `name`, "
+                                                              f"not {_kind(item)}")
+            line = line_of(item, here)
+            for field_name in ("columns", "tables", "data_tests", "tests"):
+                if field_name in item and item[field_name] is not None and not isinstance(item[field_name], list):
+                    raise YamlFileError(rel, line, f"{item['name']}: `{field_name}:` must be a list, "
+                                                   f"not {_kind(item[field_name])}")
+            for field_name in ("config", "meta", "freshness"):
+                if field_name in item and item[field_name] is not None and not isinstance(item[field_name], Mapping):
+                    raise YamlFileError(rel, line, f"{item['name']}: `{field_name}:` must be a mapping, "
+                                                   f"not {_kind(item[field_name])}")
+            for nested_key in ("tables", "columns"):
+                for nested in item.get(nested_key) or []:
+                    if not isinstance(nested, Mapping) or not isinstance(nested.get("name"), str):
+                        raise YamlFileError(rel, line_of(nested, line),
+                                            f"{item['name']}: each entry of `{nested_key}:` is a mapping with a "
+                                            f"`name`, not {_kind(nested)}")
+                    for field_name in ("config", "meta", "freshness"):
+                        value = nested.get(field_name)
+                        if value is not None and not isinstance(value, Mapping):
+                            raise YamlFileError(rel, line_of(nested, line),
+                                                f"{item['name']}.{nested['name']}: `{field_name}:` must be a "
+                                                f"mapping, not {_kind(value)}")
+
+
 def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> None:
+    _check_shape(rel, data)
     for key in ("models", "snapshots", "seeds"):
         items = data.get(key)
         if not isinstance(items, list):

@@ -93,8 +93,19 @@ def parse_yaml(text: str, rel_path: str) -> Any:
         raise YamlFileError(rel_path, None, f"invalid YAML: {exc}") from None
 
 
+# A properties file is a few hundred lines; far beyond that it is a mistake (a data dump, a
+# symlink to something endless) and parsing it would take minutes and gigabytes.
+MAX_YAML_BYTES = 5_000_000
+
+
 def load_yaml_file(path: Path, rel_path: str) -> Any:
     try:
+        if not path.is_file():
+            raise YamlFileError(rel_path, None, "is not a regular file (a symlink to a device or a pipe?)")
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise YamlFileError(rel_path, None, f"is {size / 1e6:.0f} MB; a properties file over "
+                                                f"{MAX_YAML_BYTES / 1e6:.0f} MB is not one")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlFileError(rel_path, None, f"cannot read: {exc}") from None

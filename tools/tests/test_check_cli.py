@@ -163,3 +163,41 @@ def test_check_imports_no_dbt_and_no_ruamel(good: Path) -> None:
             "print(len(result.findings), heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0 []"
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("version: 2\nmodels: 5\n", "`models:` must be a list of entries, not a number"),
+    ("version: 2\nmodels:\n  - just_a_name\n", "each entry of `models:` is a mapping with a `name`, not a string"),
+    ("version: 2\nmodels:\n  - description: no name\n", "each entry of `models:` is a mapping with a `name`"),
+    ("version: 2\nmodels:\n  - name: m\n    columns: {a: 1}\n", "m: `columns:` must be a list, not a mapping"),
+    ("version: 2\nmodels:\n  - name: m\n    config: [1]\n", "m: `config:` must be a mapping, not a list"),
+    ("version: 2\nmodels:\n  - name: m\n    columns:\n      - 7\n", "m: each entry of `columns:` is a mapping"),
+    ("version: 2\nsources:\n  - name: s\n    tables: {a: 1}\n", "s: `tables:` must be a list, not a mapping"),
+    ("version: 2\nsources:\n  - name: s\n    freshness: 5\n", "s: `freshness:` must be a mapping, not a number"),
+    ("version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        freshness: 5\n",
+     "s.t: `freshness:` must be a mapping, not a number"),
+    ("version: 2\nexposures: yes\n", "`exposures:` must be a list of entries, not a boolean"),
+])
+def test_yaml_of_the_wrong_shape_exits_2_naming_the_problem(good: Path, text: str, problem: str) -> None:
+    """dbt rejects these when it parses; so does the check, instead of "no findings"."""
+    (good / STG / "_postgres__extra.yml").write_text(text, encoding="utf-8")
+    code, output = run("--project-dir", str(good))
+    assert code == 2, output
+    assert f"error: {STG}/_postgres__extra.yml:" in output and problem in output, output
+    assert len(output.strip().splitlines()) == 1
+
+
+def test_a_yaml_symlink_to_a_device_or_a_huge_file_is_refused_quickly(good: Path) -> None:
+    link = good / STG / "_postgres__zero.yml"
+    link.symlink_to("/dev/zero")
+    code, output = run("--project-dir", str(good))
+    assert code == 2 and "is not a regular file" in output, output
+    link.unlink()
+    huge = good / STG / "_postgres__huge.yml"
+    with huge.open("w", encoding="utf-8") as handle:
+        handle.write("version: 2\nmodels:\n")
+        line = "  - name: m{}\n    description: " + "x" * 200 + "\n"
+        for i in range(25_000):
+            handle.write(line.format(i))
+    code, output = run("--project-dir", str(good))
+    assert code == 2 and "a properties file over 5 MB is not one" in output, output

@@ -259,6 +259,13 @@ def test_freshness_options(project: Path) -> None:
             "FooBar": {"enabled": True}, "foo_bar": {"enabled": True}}}}}}}}),
          "columns 'FooBar' and 'foo_bar' of table 'T' both map to 'foo_bar'"),
         (json.dumps({"data": {"schemas": {"s": {"tables": {"名前": {}}}}}}), "cannot be made a valid identifier"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (json.dumps({"data": {"schemas": {"s": {"tables": {"T" * 2000: {}}}}}}), "Snowflake allows 255"),
+        (json.dumps({"data": {"schemas": {"s": {"tables": {"T": {"columns": {"C" * 2000: {"enabled": True}}}}}}}}),
+         "Snowflake allows 255"),
+        # a table name Snowflake allows, whose model file name a file system does not
+        (json.dumps({"data": {"schemas": {"s": {"tables": {"t" * 250: {}, "Contact": {}}}}}}),
+         "more than a file name holds"),
     ],
 )
 def test_bad_input_touches_nothing(project: Path, tmp_path: Path, content: str, message: str) -> None:
@@ -368,3 +375,24 @@ def test_existing_hand_written_folder_is_respected(project: Path) -> None:
     assert not any("stg_salesforce__account" in line for line in added)
     manifest = json.loads((folder / ".scaffold.json").read_text())
     assert "stg_salesforce__account.sql" not in manifest["files"]
+
+
+def test_a_deeply_nested_column_listing_and_a_long_source_name(project: Path, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("{\"a\": " * 100_000 + "1" + "}" * 100_000)
+    result = CliRunner().invoke(main, ["scaffold-source", "salesforce", "--fivetran-schema", str(SCHEMA_JSON),
+                                       "--table-columns", f"Contact={deep}", "--project-dir", str(project)])
+    assert result.exit_code == 1 and "nested too deeply" in result.output, result.output
+    long_name = CliRunner().invoke(main, ["scaffold-source", "s" * 2000, "--fivetran-schema", str(SCHEMA_JSON),
+                                          "--project-dir", str(project)])
+    assert long_name.exit_code == 2 and "at most 64" in long_name.output
+    assert "Traceback" not in result.output + long_name.output
+    assert not (project / SF).exists()
+
+
+def test_a_project_dir_that_is_no_dbt_project_is_refused_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent"
+    result = CliRunner().invoke(main, ["scaffold-source", "salesforce", "--fivetran-schema", str(SCHEMA_JSON),
+                                       "--project-dir", str(missing)])
+    assert result.exit_code == 1 and "is not a dbt project" in result.output, result.output
+    assert not missing.exists()
