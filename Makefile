@@ -25,7 +25,9 @@ build: setup raw dbt-build
 raw: setup
 	$(BIN)/tools generate-raw --scale $(SCALE) --seed $(SEED)
 
+# preflight: a missing, read-only or busy warehouse is one sentence, not dbt-duckdb's tracebacks
 dbt-build: setup
+	$(BIN)/tools preflight
 	$(BIN)/dbt build
 
 test: setup lint pytest

@@ -102,6 +102,14 @@ def sync_command(seed: int, as_of: str | None, span_hours: float, add_column: bo
                progress=None if quiet else click.echo)
 
 
+@main.command("preflight")
+def preflight_command() -> None:
+    """Check the local warehouse before a dbt build: raw data there, folder writable, no file in use."""
+    from tools.preflight import check_local_warehouse
+
+    click.echo(check_local_warehouse())
+
+
 # --- project checks -------------------------------------------------------------------------
 
 
