@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 _NAME = r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*"
 
 
-def _clean(statement: str) -> str:
+def clean_statement(statement: str) -> str:
+    """One line, without dbt's query comment or a trailing semicolon."""
     without_comments = re.sub(r"/\*.*?\*/", " ", statement, flags=re.S)
     return " ".join(without_comments.split()).rstrip(";").strip()
 
@@ -90,7 +91,7 @@ _PATTERNS = [
 def parse_grants(statements: Iterable[str]) -> Grants:
     grants = Grants()
     for raw in statements:
-        statement = _clean(raw)
+        statement = clean_statement(raw)
         if not statement.lower().startswith(("grant", "revoke", "alter table", "alter view")):
             continue
         if statement.lower().startswith(("alter table", "alter view")) and "masking policy" not in statement.lower():
@@ -147,3 +148,8 @@ def reads_in_clear(grants: Grants, clear_roles: dict[str, set[str]], role: str, 
         if holders:
             return all(reads_in_clear(grants, clear_roles, role, u, column, relations) for u in holders)
     return True
+
+
+def clear_roles_by_policy(spec: dict) -> dict[str, set[str]]:
+    """Fully qualified policy name (upper case) -> the roles it shows values to in clear."""
+    return {f"{spec['policy_schema']}.{p['name']}".upper(): set(p["clear_roles"]) for p in spec["masking_policies"]}

@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.paths import PROJECT_ROOT
-from tools.snowflake_access import Grants, Relation, parse_grants, readable, reads_in_clear
+from tools.snowflake_access import (Grants, Relation, clean_statement, clear_roles_by_policy, parse_grants,
+                                    readable, reads_in_clear)
 from tools.snowflake_offline import OfflineRun, run_offline
 from tools.snowflake_platform import platform_spec, platform_statements
 
@@ -33,10 +34,6 @@ MARTS_SCHEMAS = {"ANALYTICS_MARTS.CORE", "ANALYTICS_MARTS.FINANCE", "ANALYTICS_M
 GOVERNANCE_SCHEMAS = {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT", "ANALYTICS_MARTS.SNAPSHOTS"}
 # Snowflake's own hierarchy, which no statement of ours grants
 SYSTEM_ROLES = {"ACCOUNTADMIN": {"SYSADMIN", "SECURITYADMIN"}, "SECURITYADMIN": {"USERADMIN"}}
-
-
-def _clean(statement: str) -> str:
-    return " ".join(re.sub(r"/\*.*?\*/", " ", statement, flags=re.S).split()).rstrip(";").strip()
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +170,7 @@ def test_dbt_grants_only_to_data_roles(runs: dict[str, OfflineRun]) -> None:
     """Functional roles, PUBLIC or a role of nobody's are never a grantee of dbt's: the matrix
     holds only through the data roles."""
     read_roles = {r["name"] for r in platform_spec()["data_roles"] if r["access"] == "read"}
-    grantees = {m.group(1).upper() for s in map(_clean, _dbt_statements(runs, "run", "seed", "rerun", "reseed"))
+    grantees = {m.group(1).upper() for s in map(clean_statement, _dbt_statements(runs, "run", "seed", "rerun", "reseed"))
                 if (m := re.match(r"grant \w+ on \S+ to (?:role )?(\S+)$", s))}
     assert grantees and grantees <= read_roles, grantees - read_roles
 
@@ -187,7 +184,7 @@ def test_dbt_sends_the_grants_and_masks_its_config_asks_for(runs: dict[str, Offl
     """What justifies taking the snapshots' from their config: every other node's recorded
     grants and masking policies are exactly its config's, on the first run and on the re-run."""
     def kinds(statements: Iterable[str]) -> set[str]:
-        return {s for s in map(_clean, statements) if re.match(r"grant select on |alter (table|view) .* masking", s)}
+        return {s for s in map(clean_statement, statements) if re.match(r"grant select on |alter (table|view) .* masking", s)}
 
     configured = kinds(_as_configured(manifest, ("model", "seed")))
     assert kinds(_dbt_statements(runs, "run", "seed")) == configured
@@ -211,8 +208,7 @@ def test_each_role_selects_exactly_what_the_matrix_says(grants: Grants, manifest
 
 def test_each_role_reads_in_clear_exactly_the_listed_classes(grants: Grants, manifest: dict,
                                                              relations: dict[str, Relation]) -> None:
-    clear_roles = {f"{platform_spec()['policy_schema']}.{p['name']}".upper(): set(p["clear_roles"])
-                   for p in platform_spec()["masking_policies"]}
+    clear_roles = clear_roles_by_policy(platform_spec())
     classified = {_relation_name(n): _classified(n) for n in _nodes(manifest)}
     assert sum(len(c) for c in classified.values()) >= 50
     for row, (_, clear) in _matrix().items():
@@ -289,7 +285,7 @@ def _first_index(statements: list[str], pattern: str) -> int | None:
 
 def _by_relation(statements: Iterable[str], relation: str) -> list[str]:
     name = re.escape(relation.lower())
-    return [s for s in map(_clean, statements) if re.search(rf"\b{name}\b", s.lower())]
+    return [s for s in map(clean_statement, statements) if re.search(rf"\b{name}\b", s.lower())]
 
 
 def test_no_reader_sees_a_table_before_its_columns_are_masked(runs: dict[str, OfflineRun], manifest: dict,
@@ -300,12 +296,12 @@ def test_no_reader_sees_a_table_before_its_columns_are_masked(runs: dict[str, Of
     for its policies anyway, and a view's column is masked meanwhile by the policy of the column
     it selects (set before that table was granted; the view's own is set on the last run's view
     while the table is rebuilt)."""
-    everything = [_clean(s) for s in _dbt_statements(runs, "run", "seed", "rerun", "reseed")]
+    everything = [clean_statement(s) for s in _dbt_statements(runs, "run", "seed", "rerun", "reseed")]
     assert not [s for s in everything if "copy grants" in s.lower()]
     schema_wide = {schema for role in grants.select_in_schema.values() for schema, _ in role}
     assert schema_wide and all(s.startswith("ANALYTICS_RAW.") for s in schema_wide)
     spec = platform_spec()
-    clear_roles = {f"{spec['policy_schema']}.{p['name']}".upper(): set(p["clear_roles"]) for p in spec["masking_policies"]}
+    clear_roles = clear_roles_by_policy(spec)
     readers = [r["name"] for r in spec["functional_roles"]] + ["SYSADMIN", "ACCOUNTADMIN"]
     # who selects raw reads every value in clear there anyway (the matrix says so): no window to close
     raw = [r for r in relations.values() if r.name.startswith("ANALYTICS_RAW.")]
@@ -347,9 +343,9 @@ def test_a_failed_masking_hook_leaves_the_table_unreadable(tmp_path: Path) -> No
     run = run_offline(["run", "--target", "prod", "-s", "dim_customers", "int_customers_enriched"],
                       workdir=tmp_path / "failing", fail_on=r"set masking policy")
     assert not run.success
-    created = [s for s in map(_clean, run.statements) if s.lower().startswith("create or replace")]
+    created = [s for s in map(clean_statement, run.statements) if s.lower().startswith("create or replace")]
     assert created, run.output[-2000:]
-    assert not [s for s in map(_clean, run.statements) if s.lower().startswith("grant select")]
+    assert not [s for s in map(clean_statement, run.statements) if s.lower().startswith("grant select")]
 
 
 def test_an_incremental_table_with_classified_columns_never_adds_columns(manifest: dict) -> None:

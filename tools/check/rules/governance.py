@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from tools.check.findings import Finding, rule
@@ -81,6 +82,51 @@ def _pii_class(column: Mapping[str, Any] | None) -> str | None:
     return "none" if value is False or str(value).lower() in NOT_PERSONAL else str(value)
 
 
+@dataclass(frozen=True)
+class _Node:
+    """A model, snapshot or seed, as the personal-data rules see it."""
+
+    kind: str
+    name: str
+    entry: Any  # its YAML entry, or None
+    rel: str  # its SQL or CSV file
+    refs: tuple[str, ...] = ()
+    relations: frozenset[str] = frozenset()  # its names in a warehouse: the node's, and its alias
+    model: Any = None
+
+    @property
+    def columns(self) -> dict[str, Mapping[str, Any]]:
+        return _yaml_columns(self.entry)
+
+    def at(self, column_name: str | None = None) -> tuple[str, int]:
+        """Where a finding about the node (or one of its YAML columns) points."""
+        if self.entry is None:
+            return self.rel, 1
+        column = self.columns.get(column_name) if column_name else None
+        return self.entry.rel, line_of(column, self.entry.line) if column is not None else self.entry.line
+
+
+def _relations(name: str, config: Mapping[str, Any]) -> frozenset[str]:
+    alias = config.get("alias")
+    return frozenset({name.lower(), *([alias.lower()] if isinstance(alias, str) else [])})
+
+
+def _nodes(project: Project) -> list[_Node]:
+    nodes = [_Node("model", m.name, m.entry, m.rel, tuple(c.args[0] for c in m.sql.refs),
+                   _relations(m.name, m.project_config), m) for m in project.models.values()]
+    nodes += [_Node("snapshot", s.name, s.entry, s.rel, s.refs, _relations(s.name, {}))
+              for s in project.snapshots.values()]
+    nodes += [_Node("seed", s.name, s.entry, s.rel, (), _relations(s.name, s.project_config))
+              for s in project.seed_files.values()]
+    return nodes
+
+
+def _classified(nodes: list[_Node]) -> dict[str, dict[str, str]]:
+    """Node name -> its columns classified as personal data -> their class."""
+    return {node.name: {c: k for c, col in node.columns.items() if (k := _pii_class(col)) not in (None, "none")}
+            for node in nodes}
+
+
 def _tag_hint(project: Project) -> str:
     return f"`config: {{meta: {{pii: <class>}}}}` ({', '.join(project.config.pii_classes)})"
 
@@ -105,85 +151,65 @@ def pii_classified(project: Project) -> Iterator[Finding]:
     `pii: none` (or false) says a column that only looks like one (`has_email`) is not personal."""
     classes = set(project.config.pii_classes)
     hint = _tag_hint(project)
-    # (kind, name, entry, file of the entry or node, refs, names its SQL selects)
-    nodes: list[tuple[str, str, Any, str, tuple[str, ...], tuple[Any, ...]]] = []
-    aliased = {model.name: model.sql.aliased for model in project.models.values()}
-    outputs = {model.name: set(model.sql.outputs) for model in project.models.values()}
-    for model in project.models.values():
-        nodes.append(("model", model.name, model.entry, model.rel, tuple(c.args[0] for c in model.sql.refs),
-                      model.sql.pii_names))
-    for snapshot in project.snapshots.values():
-        nodes.append(("snapshot", snapshot.name, snapshot.entry, snapshot.rel, snapshot.refs, ()))
-    for seed in project.seed_files.values():
-        nodes.append(("seed", seed.name, seed.entry, seed.rel, (), ()))
-    upstream = {name: {c: k for c, col in _yaml_columns(entry).items() if (k := _pii_class(col)) not in (None, "none")}
-                for _, name, entry, _, _, _ in nodes}
-
-    for kind, name, entry, rel, refs, sql_names in nodes:
-        subject = (kind, name)
-        columns = _yaml_columns(entry)
-        where = entry.rel if entry is not None else rel
-
-        def at(column: Mapping[str, Any] | None) -> tuple[str, int]:
-            if column is None or entry is None:
-                return where, entry.line if entry is not None else 1
-            return entry.rel, line_of(column, entry.line)
-
+    nodes = _nodes(project)
+    upstream = _classified(nodes)
+    for node in nodes:
+        name, kind, subject = node.name, node.kind, (node.kind, node.name)
+        columns = node.columns
         reported: set[str] = set()
         for column_name, column in columns.items():
             found = _pii_class(column)
             if found is not None and found != "none" and found not in classes:
                 reported.add(column_name)
-                yield Finding(*at(column), "GOV003",
+                yield Finding(*node.at(column_name), "GOV003",
                               f"{name}.{column_name}: pii class '{found}' has no masking policy; use one of "
                               f"{', '.join(sorted(classes))}, or `none`", subject)
             elif found is None and PII_NAME.fullmatch(column_name):
                 reported.add(column_name)
-                yield Finding(*at(column), "GOV003",
+                yield Finding(*node.at(column_name), "GOV003",
                               f"{name}.{column_name} looks like personal data: classify it {hint} so it is "
                               f"masked on Snowflake, or `pii: none` if it is not", subject)
-        for call in sql_names:
+        for call in node.model.sql.pii_names if node.model is not None else ():
             column_name = call.args[0]
             if column_name in reported or _pii_class(columns.get(column_name)) is not None:
                 continue
             reported.add(column_name)
-            yield Finding(rel, call.line, "GOV003",
+            yield Finding(node.rel, call.line, "GOV003",
                           f"{name} selects {column_name}, which looks like personal data but has no YAML column "
                           f"classified {hint}: document and classify it so it is masked on Snowflake "
                           f"(`pii: none` if it is not personal data)", subject)
-        for ref in refs:
+        for ref in node.refs:
             for column_name, found in sorted(upstream.get(ref, {}).items()):
                 if column_name in reported or _pii_class(columns.get(column_name)) is not None:
                     continue
                 if column_name in columns or kind == "snapshot":
                     reported.add(column_name)
-                    yield Finding(*at(columns.get(column_name)), "GOV003",
+                    yield Finding(*node.at(column_name), "GOV003",
                                   f"{name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
                                   f"classify it here too (a {kind} {'keeps every column' if kind == 'snapshot' else 'stores its own copy'})",
                                   subject)
         # a column renamed or derived from one classified upstream (`last_name as surname`)
-        classified_upstream = {c: (ref, k) for ref in refs for c, k in upstream.get(ref, {}).items()}
-        for call in aliased.get(name, ()) if kind == "model" else ():
+        classified_upstream = {c: (ref, k) for ref in node.refs for c, k in upstream.get(ref, {}).items()}
+        for call in node.model.sql.aliased if node.model is not None else ():
             alias, *inputs = call.args
             origin = next((classified_upstream[i] for i in inputs if i in classified_upstream), None)
             if origin is None or alias in reported or _pii_class(columns.get(alias)) is not None:
                 continue
-            if alias in classified_upstream or alias not in outputs[name]:
+            if alias in classified_upstream or alias not in node.model.sql.outputs:
                 continue  # the same name (the lineage check above speaks for it), or not in the model
             reported.add(alias)
-            yield Finding(rel, call.line, "GOV003",
+            yield Finding(node.rel, call.line, "GOV003",
                           f"{name} derives {alias} from {', '.join(i for i in inputs if i in classified_upstream)}, "
                           f"classified pii: {origin[1]} in {origin[0]}: list {alias} in the YAML and classify it "
                           f"(`pii: none` if it holds nothing personal, such as a count)", subject)
         if kind == "seed":
-            seed = project.seed_files[name]
-            header, rows = _sample_csv(seed.path)
+            header, rows = _sample_csv(project.seed_files[name].path)
             for i, column_name in enumerate(header):
                 if column_name in reported or _pii_class(columns.get(column_name)) is not None:
                     continue
                 values = [row[i].strip() for row in rows if i < len(row) and row[i].strip()]
                 if PII_NAME.fullmatch(column_name) or any(PII_VALUE.fullmatch(v) for v in values):
-                    yield Finding(*at(columns.get(column_name)), "GOV003",
+                    yield Finding(*node.at(column_name), "GOV003",
                                   f"seed {name}.{column_name} looks like personal data (by its name or values): "
                                   f"classify it {hint} in the seeds' YAML, or `pii: none` if it is not", subject)
 
@@ -198,51 +224,35 @@ def pii_values(project: Project) -> Iterator[Finding]:
     if not samples:
         return
     hint = _tag_hint(project)
-    nodes: list[tuple[str, str, Any, str, set[str], tuple[str, ...]]] = []
-    for model in project.models.values():
-        alias = model.project_config.get("alias")
-        nodes.append(("model", model.name, model.entry, model.rel,
-                      {model.name, *([alias] if isinstance(alias, str) else [])}, tuple(c.args[0] for c in model.sql.refs)))
-    for snapshot in project.snapshots.values():
-        nodes.append(("snapshot", snapshot.name, snapshot.entry, snapshot.rel, {snapshot.name}, snapshot.refs))
-    for seed in project.seed_files.values():
-        alias = seed.project_config.get("alias")
-        nodes.append(("seed", seed.name, seed.entry, seed.rel, {seed.name, *([alias] if isinstance(alias, str) else [])}, ()))
-    upstream = {name: {c: k for c, col in _yaml_columns(entry).items() if (k := _pii_class(col)) not in (None, "none")}
-                for _, name, entry, _, _, _ in nodes}
-    for kind, name, entry, rel, relations, refs in nodes:
-        columns = _yaml_columns(entry)
+    nodes = _nodes(project)
+    upstream = _classified(nodes)
+    for node in nodes:
+        kind, name, subject = node.kind, node.name, (node.kind, node.name)
+        columns = node.columns
         values: dict[str, list[str]] = {}
-        for relation in relations:
-            if relation.lower() in project.warehouse_unreadable:
-                yield Finding(entry.rel if entry is not None else rel, entry.line if entry is not None else 1, "GOV004",
+        for relation in sorted(node.relations):
+            if relation in project.warehouse_unreadable:
+                yield Finding(*node.at(), "GOV004",
                               f"{kind} {name}: its relation in the warehouse cannot be read, so its values were not "
-                              f"checked: {project.warehouse_unreadable[relation.lower()]}", (kind, name))
-            for column_name, sampled in samples.get(relation.lower(), {}).items():
+                              f"checked: {project.warehouse_unreadable[relation]}", subject)
+            for column_name, sampled in samples.get(relation, {}).items():
                 values.setdefault(column_name, []).extend(sampled)
-
-        def at(column_name: str) -> tuple[str, int]:
-            column = columns.get(column_name)
-            if column is not None and entry is not None:
-                return entry.rel, line_of(column, entry.line)
-            return (entry.rel, entry.line) if entry is not None else (rel, 1)
-
         for column_name, sampled in sorted(values.items()):
             if _pii_class(columns.get(column_name)) is not None:
                 continue
             # a column the built relation really has, classified where it comes from (`select *`,
             # a column the YAML does not list)
-            origin = next(((ref, upstream[ref][column_name]) for ref in refs if column_name in upstream.get(ref, {})),
-                          None)
+            origin = next(((ref, upstream[ref][column_name]) for ref in node.refs
+                           if column_name in upstream.get(ref, {})), None)
             if origin is not None:
-                yield Finding(*at(column_name), "GOV004",
+                yield Finding(*node.at(column_name), "GOV004",
                               f"{kind} {name} has a column {column_name} in the warehouse, classified pii: {origin[1]} "
-                              f"in {origin[0]} where it comes from: list and classify it here too", (kind, name))
+                              f"in {origin[0]} where it comes from: list and classify it here too", subject)
                 continue
             example = next((v for v in sampled if PII_VALUE.search(v)), None)
             if example is None:
                 continue
             kind_of = "an email address" if "@" in example else "a phone number"
-            yield Finding(*at(column_name), "GOV004",
+            yield Finding(*node.at(column_name), "GOV004",
                           f"{kind} {name}.{column_name} holds values like {kind_of} in the warehouse: classify it "
-                          f"{hint}, or `pii: none` if it is not personal data", (kind, name))
+                          f"{hint}, or `pii: none` if it is not personal data", subject)
