@@ -15,7 +15,8 @@ from tools.errors import ToolError
 from tools.fsio import check_writable_dir
 
 
-def _holder(message: str) -> str:
+def lock_holder(message: str) -> str:
+    """Who holds a DuckDB file, from the lock error DuckDB raises: 'process 1234'."""
     found = re.search(r"\(PID (\d+)\)", message)
     return f"process {found.group(1)}" if found else "another process"
 
@@ -38,7 +39,7 @@ def check_local_warehouse(folder: Path | None = None) -> str:
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
-                raise ToolError(f"{path} is in use by {_holder(text)}: wait for it to finish (or stop it), "
+                raise ToolError(f"{path} is in use by {lock_holder(text)}: wait for it to finish (or stop it), "
                                 "then run the build again") from None
             raise ToolError(f"{path} cannot be opened: {text.splitlines()[0]}") from None
         except duckdb.Error as exc:

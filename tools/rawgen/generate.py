@@ -17,6 +17,7 @@ import duckdb
 from tools import paths
 from tools.errors import ToolError
 from tools.fsio import ensure_writable_dir
+from tools.preflight import lock_holder
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, sqlkit, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
 from tools.rawgen.landing import LandedTable
@@ -341,9 +342,7 @@ def swap_in(building: Path, target: Path) -> None:
             holder = duckdb.connect(str(target))
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                held_by = re.search(r"\(PID (\d+)\)", str(exc))
-                who = f"process {held_by.group(1)}" if held_by else "another process"
-                raise ToolError(f"{target} is in use by {who} (a dbt run?): left it as it is; "
+                raise ToolError(f"{target} is in use by {lock_holder(str(exc))} (a dbt run?): left it as it is; "
                                 "run `tools generate-raw` again once that has finished") from None
             # not a database DuckDB can open (truncated, say): nothing worth keeping
         except duckdb.Error:

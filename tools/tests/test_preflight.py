@@ -64,3 +64,24 @@ def test_a_file_where_the_folder_should_be(tmp_path: Path) -> None:
     in_the_way.write_text("x", encoding="utf-8")
     result = _preflight(in_the_way)
     assert result.exit_code == 1 and "no raw data" in result.output
+
+
+def test_generate_raw_over_a_raw_file_in_use_names_the_process(tmp_path: Path) -> None:
+    """The same lock message from the one place that reads it (tools.preflight.lock_holder)."""
+    raw = tmp_path / "analytics_raw.duckdb"
+    _database(raw)
+    before = raw.read_bytes()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+         " time.sleep(120)", str(raw)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        result = CliRunner().invoke(main, ["generate-raw", "--quiet", "--scale", "0.001", "--as-of",
+                                           "2026-11-20T12:00:00"], env={"FIELDFORCE_WAREHOUSE_DIR": str(tmp_path)})
+        assert result.exit_code == 1, result.output
+        assert f"{raw} is in use by process {holder.pid}" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+    assert raw.read_bytes() == before
+    assert not list(tmp_path.glob("*.building*"))
