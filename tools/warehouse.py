@@ -93,14 +93,14 @@ def read_landed_schema(schema: str, target: str | None = None, project_dir: Path
 
 
 def _read_duckdb(path: Path, schema: str) -> LandedSchema:
-    import duckdb
+    from tools.duckdb_file import open_duckdb
 
     if not path.exists():
         raise WarehouseUnreachable(f"no raw DuckDB database at {path}")
     try:
-        connection = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseUnreachable(f"cannot open {path}: {exc}") from None
+        connection = open_duckdb(path, read_only=True)
+    except ToolError as exc:
+        raise WarehouseUnreachable(str(exc)) from None
     try:
         rows = connection.execute(
             """

@@ -27,13 +27,15 @@ def _quote(identifier: str) -> str:
 def sample_text_columns(path: Path, rows: int = SAMPLE_ROWS) -> tuple[Samples, Unreadable]:
     import duckdb
 
+    from tools.duckdb_file import open_duckdb
+    from tools.errors import ToolError
+
     if not path.is_file():
         raise CheckConfigError(f"--warehouse {path}: no such file (build first: `make build`)")
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0]
-        raise CheckConfigError(f"--warehouse {path}: cannot open it read-only as a DuckDB database: {reason}") from None
+        con = open_duckdb(path, read_only=True)
+    except ToolError as exc:
+        raise CheckConfigError(f"--warehouse {exc}") from None
     samples: Samples = {}
     unreadable: Unreadable = {}
     try:

@@ -17,7 +17,7 @@ import duckdb
 from tools import paths
 from tools.errors import ToolError
 from tools.fsio import ensure_writable_dir
-from tools.preflight import lock_holder
+from tools.duckdb_file import in_use_error, open_duckdb
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, sqlkit, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
 from tools.rawgen.landing import LandedTable
@@ -52,7 +52,7 @@ def memory_limit(value: str | None) -> str:
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection tuned like the dbt profile: bounded memory, spilling to the warehouse folder."""
     limit = memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))
-    con = duckdb.connect(str(path))
+    con = open_duckdb(path, in_use="wait for it to finish (or stop it), then run the command again")
     spill = paths.warehouse_dir() / "tmp"
     spill.mkdir(parents=True, exist_ok=True)
     con.execute(f"set memory_limit = {sqlkit.sql_string(limit)}")
@@ -341,9 +341,10 @@ def swap_in(building: Path, target: Path) -> None:
         try:
             holder = duckdb.connect(str(target))
         except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise ToolError(f"{target} is in use by {lock_holder(str(exc))} (a dbt run?): left it as it is; "
-                                "run `tools generate-raw` again once that has finished") from None
+            in_use = in_use_error(target, exc, "left it as it is; run `tools generate-raw` again once that "
+                                               "(a dbt run?) has finished")
+            if in_use is not None:
+                raise in_use from None
             # not a database DuckDB can open (truncated, say): nothing worth keeping
         except duckdb.Error:
             pass

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 
 from tools import paths
+from tools.duckdb_file import damaged_error, reclaim_unused_tail
 from tools.errors import ToolError
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
@@ -137,11 +138,11 @@ def sync_batch(
     raw = paths.raw_database_path()
     if not raw.exists():
         raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first")
+    con = connect(raw)
     try:
-        con = connect(raw)
-    except duckdb.IOException as exc:
-        raise ToolError(f"cannot open {raw}: {exc} (is a dbt run holding it open?)") from exc
-    try:
+        reclaimed = reclaim_unused_tail(con, raw)
+        if reclaimed:
+            say(f"gave back {reclaimed / 1e6:,.0f} MB an interrupted write left at the end of {raw}")
         landing = state.read(con)
         if landing is None:
             raise ToolError(f"{raw} was not made by `tools generate-raw` (no {state.SCHEMA}.state): regenerate it")
@@ -172,12 +173,13 @@ def sync_batch(
         total = sum(lander.counts.values())
         say(f"done: {total:,} rows in {time.perf_counter() - started:.1f}s")
         return lander.counts
-    except BaseException:
-        if con is not None:
-            try:
-                con.execute("rollback")
-            except duckdb.Error:
-                pass
+    except BaseException as exc:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass
+        if isinstance(exc, duckdb.IOException) and "could not read" in str(exc).lower():
+            raise damaged_error(raw, exc) from None  # a file cut short past where open_duckdb looks
         raise
     finally:
         con.close()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import libfaketime
 import pytest
 
 from tools.paths import PROJECT_ROOT
@@ -30,11 +33,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seed for those random draws, to repeat a run")
 
 
+def clock_env(at: datetime) -> dict[str, str]:
+    """Environment that starts a process's clock at `at` (UTC), for every clock it reads: Python's,
+    DuckDB's `now()`, dbt's. libfaketime is preloaded with an offset from the real clock, so the
+    processes a command starts agree with it and time still passes."""
+    # Under `.ci/at` this process's clock is itself offset: the child's offset is from the real clock.
+    outer = re.fullmatch(r"([+-]\d+)s", os.environ.get("FAKETIME", "")) if "libfaketime" in os.environ.get(
+        "LD_PRELOAD", "") else None
+    real_now = time.time() - (int(outer.group(1)) if outer else 0)
+    offset = round(at.replace(tzinfo=timezone.utc).timestamp() - real_now)
+    library = Path(libfaketime.__file__).parent / "vendor" / "libfaketime" / "src" / "libfaketime.so.1"
+    return {"LD_PRELOAD": str(library), "FAKETIME": f"{offset:+d}s", "DONT_FAKE_MONOTONIC": "1"}
+
+
 @dataclass(frozen=True)
 class Warehouse:
-    """A private local warehouse (its own DuckDB files and dbt target folder) for a test."""
+    """A private local warehouse (its own DuckDB files and dbt target folder) for a test; with
+    `clock`, the commands it runs see that time as now (`dataclasses.replace(wh, clock=...)`)."""
 
     root: Path
+    clock: datetime | None = None
 
     @property
     def env(self) -> dict[str, str]:
@@ -42,6 +60,8 @@ class Warehouse:
         env["FIELDFORCE_WAREHOUSE_DIR"] = str(self.root / "warehouse")
         env["DBT_TARGET"] = "local"
         env.setdefault("FIELDFORCE_DUCKDB_MEMORY", "4GB")
+        if self.clock is not None:
+            env.update(clock_env(self.clock))
         return env
 
     @property

@@ -397,7 +397,7 @@ def test_a_warehouse_that_is_no_duckdb_file_is_one_clear_error(good: Path, tmp_p
 
     bogus = tmp_path / "analytics.duckdb"
     bogus.write_text("not a database", encoding="utf-8")
-    for path, reason in ((bogus, "cannot open it read-only as a DuckDB database"),
+    for path, reason in ((bogus, "is damaged"),
                          (tmp_path / "missing.duckdb", "no such file")):
         result = CliRunner().invoke(main, ["check", "--project-dir", str(good), "--warehouse", str(path)])
         assert result.exit_code == 2, result.output

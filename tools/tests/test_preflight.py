@@ -67,7 +67,7 @@ def test_a_file_where_the_folder_should_be(tmp_path: Path) -> None:
 
 
 def test_generate_raw_over_a_raw_file_in_use_names_the_process(tmp_path: Path) -> None:
-    """The same lock message from the one place that reads it (tools.preflight.lock_holder)."""
+    """The same lock message from the one place that reads it (tools.duckdb_file.lock_holder)."""
     raw = tmp_path / "analytics_raw.duckdb"
     _database(raw)
     before = raw.read_bytes()

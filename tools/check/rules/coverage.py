@@ -110,7 +110,7 @@ def _scoped(scope: Mapping[str, Any], key: str) -> tuple[bool, Any]:
 
 
 @rule("COV005", "source-freshness",
-      "Every source table has freshness with a loaded_at_field, or opts out with `freshness: null`.")
+      "Every source table has freshness with a loaded_at_field (or loaded_at_query), or opts out with `freshness: null`.")
 def source_freshness(project: Project) -> Iterator[Finding]:
     project_sources = project.dbt_project.get("sources")
     project_level: tuple[bool, Any] = (False, None)

@@ -1,0 +1,68 @@
+{#
+    Freshness for a stream that is quiet by design outside its working hours: the vans' GPS
+    pings stop when the vans park. Its age is counted on a clock that runs only while deliveries
+    are expected (`active_hours`, UTC hours {start, end}; end may be past midnight), so
+    `dbt source freshness` neither pages every night nor misses a connector that broke: a stream
+    that stops at 15:00 is stale by its error threshold of active time later, and one that stops
+    at 23:30 is stale that many active hours into the next morning (docs/freshness.md).
+
+    Used as the table's `loaded_at_query`: it returns "now minus the active time since the last
+    row landed", so dbt's age (now minus that) is the active age and the thresholds keep their
+    plain meaning.
+#}
+{% macro loaded_at_in_active_hours(loaded_at_field, active_hours) %}
+    {%- set start, end = active_hours.get('start'), active_hours.get('end') -%}
+    {%- if start is not integer or end is not integer or start == end
+        or start < 0 or start > 23 or end < 0 or end > 23 -%}
+        {{ exceptions.raise_compiler_error(
+            "active_hours must be {start: H, end: H} with two different whole UTC hours 0-23, got "
+            ~ active_hours) }}
+    {%- endif -%}
+    {%- set now = dbt.current_timestamp() -%}
+    with last_landed as (
+
+        select max({{ loaded_at_field }}) as landed_at
+        from {{ this }}
+
+    ),
+
+    active_age as (
+
+        select
+            {{ active_seconds_since_epoch(now, start, end) }}
+            - {{ active_seconds_since_epoch('landed_at', start, end) }} as active_seconds
+        from last_landed
+
+    )
+
+    select {{ dbt.dateadd('second', '-active_seconds', now) }} as max_loaded_at
+    from active_age
+{%- endmacro %}
+
+
+{#
+    Seconds of active time from 1970-01-01 to `timestamp`, for a daily window of UTC hours
+    [start, end). Counted from the window's first start, each day adds the window's length and
+    the current day adds how far into the window it is: a monotonic clock that stands still
+    outside the window, so the difference of two readings is the active time between them.
+#}
+{% macro active_seconds_since_epoch(timestamp, start, end) -%}
+    {%- set window_seconds = ((end - start) % 24) * 3600 -%}
+    {%- set shifted = '(' ~ epoch_seconds(timestamp) ~ ' - ' ~ start * 3600 ~ ')' -%}
+    (floor({{ shifted }} / 86400) * {{ window_seconds }}
+        + least({{ shifted }} - floor({{ shifted }} / 86400) * 86400, {{ window_seconds }}))
+{%- endmacro %}
+
+
+{# Seconds since 1970-01-01 00:00 UTC of a timestamp, whatever its time zone type. #}
+{% macro epoch_seconds(timestamp) -%}
+    {{ return(adapter.dispatch('epoch_seconds')(timestamp)) }}
+{%- endmacro %}
+
+{% macro default__epoch_seconds(timestamp) -%}
+    date_part(epoch_second, {{ timestamp }})
+{%- endmacro %}
+
+{% macro duckdb__epoch_seconds(timestamp) -%}
+    floor(epoch({{ timestamp }}))
+{%- endmacro %}
