@@ -3,12 +3,13 @@
 DuckDB reports a file another process holds, a file that is not a database and a truncated file
 in three different ways, the last only when a query first reads past the end. Here each becomes
 one ToolError naming the file and what to do, before any work starts. A write killed mid-way
-(kill -9 of `tools sync`) leaves the file longer than the blocks its header records: the space is
-DuckDB's to reuse, but until a later write it only wastes disk, so the tools give it back.
+(kill -9 of `tools sync`) leaves the file several times the size of its data: DuckDB would reuse
+the space but never returns it, so the next sync or preflight compacts the file.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from tools.errors import ToolError
 
 # DuckDB's file: three 4 KiB headers, then blocks of `block_size` bytes.
 HEADER_BYTES = 3 * 4096
+IN_USE = "wait for it to finish (or stop it), then run the command again"
+# Free space below this (or below half the data) is left to DuckDB to reuse, as after any sync.
+WASTE_TOLERATED = 32_000_000
 REGENERATE = "make it anew with `make build` (raw data alone: `tools generate-raw`)"
 
 
@@ -49,8 +53,7 @@ def _file_bytes(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return HEADER_BYTES + used_blocks * block_size, HEADER_BYTES + total_blocks * block_size
 
 
-def open_duckdb(path: Path, read_only: bool = False,
-                in_use: str = "wait for it to finish (or stop it), then try again") -> duckdb.DuckDBPyConnection:
+def open_duckdb(path: Path, read_only: bool = False, in_use: str = IN_USE) -> duckdb.DuckDBPyConnection:
     """A connection to the DuckDB file at `path`, or a ToolError: in use (by which process),
     not a database, or truncated (shorter than its header says)."""
     try:
@@ -74,14 +77,29 @@ def open_duckdb(path: Path, read_only: bool = False,
     return con
 
 
-def reclaim_unused_tail(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Give back the space past the file's recorded blocks (left by a write that was killed);
-    the bytes reclaimed. DuckDB truncates the file at the next checkpoint that writes, so one
-    scratch table is written and dropped."""
-    before = path.stat().st_size
-    if before <= _file_bytes(con)[1]:
-        return 0
-    con.execute("create or replace table main.__reclaim as select 1 as one")
-    con.execute("drop table main.__reclaim")
-    con.execute("force checkpoint")
-    return max(0, before - path.stat().st_size)
+def give_back_unused_space(path: Path, in_use: str = IN_USE) -> int:
+    """Compact the DuckDB file at `path` when most of it is space no block uses (what a write
+    killed mid-way leaves); the bytes given back. DuckDB reuses free space but never returns it,
+    so the tables are copied into a fresh file that then replaces the old one, atomically, while
+    the old one is still held (no other process can open it in between)."""
+    con = open_duckdb(path, in_use=in_use)
+    compacting = path.with_name(f".{path.name}.compacting")
+    try:
+        needed, _ = _file_bytes(con)
+        before = path.stat().st_size
+        if before - needed <= max(WASTE_TOLERATED, needed // 2):
+            return 0
+        compacting.unlink(missing_ok=True)
+        ((database,),) = con.execute("select current_database()").fetchall()
+        con.execute(f"attach '{_sql_path(compacting)}' as compacted")
+        con.execute(f'copy from database "{database}" to compacted')
+        con.execute("detach compacted")
+        os.replace(compacting, path)
+        return max(0, before - path.stat().st_size)
+    finally:
+        con.close()
+        compacting.unlink(missing_ok=True)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")

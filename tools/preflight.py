@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools import paths
-from tools.duckdb_file import open_duckdb, reclaim_unused_tail
+from tools.duckdb_file import give_back_unused_space, open_duckdb
 from tools.errors import ToolError
 from tools.fsio import check_writable_dir
 
@@ -18,7 +18,7 @@ from tools.fsio import check_writable_dir
 def check_local_warehouse(folder: Path | None = None) -> str:
     """The one-line answer when the local warehouse is ready; ToolError naming the problem if not.
 
-    Space an interrupted `tools sync` left at the end of the raw file is given back on the way.
+    Space an interrupted `tools sync` left in the raw file is given back on the way.
     """
     folder = folder or paths.warehouse_dir()
     raw = folder / "analytics_raw.duckdb"
@@ -27,11 +27,7 @@ def check_local_warehouse(folder: Path | None = None) -> str:
         raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first (or `make build`, which does)")
     check_writable_dir(folder)
     in_use = "wait for it to finish (or stop it), then run the build again"
-    con = open_duckdb(raw, in_use=in_use)
-    try:
-        reclaimed = reclaim_unused_tail(con, raw)
-    finally:
-        con.close()
+    reclaimed = give_back_unused_space(raw, in_use=in_use)
     if analytics.exists():
         open_duckdb(analytics, in_use=in_use).close()
     ready = f"warehouse ready: {folder}"

@@ -52,9 +52,8 @@ def memory_limit(value: str | None) -> str:
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection tuned like the dbt profile: bounded memory, spilling to the warehouse folder."""
     limit = memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))
-    con = open_duckdb(path, in_use="wait for it to finish (or stop it), then run the command again")
-    spill = paths.warehouse_dir() / "tmp"
-    spill.mkdir(parents=True, exist_ok=True)
+    con = open_duckdb(path)
+    spill = paths.warehouse_dir() / "tmp"  # DuckDB creates it when it first spills, not before
     con.execute(f"set memory_limit = {sqlkit.sql_string(limit)}")
     con.execute(f"set temp_directory = {sqlkit.sql_string(str(spill))}")
     con.execute("set preserve_insertion_order = false")

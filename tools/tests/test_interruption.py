@@ -1,0 +1,156 @@
+"""Interrupted and overlapping commands: a sync killed mid-batch loses nothing and its leftovers
+go on the next run; a damaged raw file is one sentence; a command against a warehouse a build
+holds is refused by name, and the build finishes as if alone (issue 13)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tools.paths import PROJECT_ROOT
+
+from .conftest import AS_OF, E2E_SCALE, E2E_SEED, Warehouse
+from .test_rawgen import checksums
+
+pytestmark = pytest.mark.e2e
+
+WEEK_LATER = (AS_OF + timedelta(days=7)).isoformat()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stderr.startswith("error: "), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+@pytest.fixture(scope="module")
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    wh = Warehouse(tmp_path_factory.mktemp("landed"))
+    result = wh.tools("generate-raw", "--scale", "0.01", "--seed", "5", "--as-of", AS_OF.isoformat(), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return wh
+
+
+def _copy(wh: Warehouse, root: Path) -> Warehouse:
+    shutil.copytree(wh.root / "warehouse", root / "warehouse")
+    return Warehouse(root)
+
+
+def test_a_sync_killed_mid_batch_loses_nothing_and_its_growth_goes(landed: Warehouse, tmp_path: Path) -> None:
+    killed = _copy(landed, tmp_path)
+    before, size = checksums(killed.raw_path), killed.raw_path.stat().st_size
+    sync = ["sync", "--seed", "9", "--as-of", WEEK_LATER, "--span-hours", "168", "--quiet"]
+
+    process = subprocess.Popen([sys.executable, "-m", "tools.cli", *sync], cwd=PROJECT_ROOT, env=killed.env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while killed.raw_path.stat().st_size < size + 100_000_000 and process.poll() is None:
+        assert time.monotonic() < deadline, "the sync never grew the raw file"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the sync finished before it could be killed"
+
+    grown = killed.raw_path.stat().st_size
+    assert grown > size + 100_000_000
+    assert checksums(killed.raw_path) == before  # all or nothing: nothing of the batch, nothing lost
+
+    # the next command gives the space back ...
+    ready = killed.tools("preflight")
+    assert ready.returncode == 0 and "gave back" in ready.stdout, ready.stdout + ready.stderr
+    assert killed.raw_path.stat().st_size <= size  # compacted: no bigger than before the sync
+    assert checksums(killed.raw_path) == before
+
+    # ... and the same sync, run again, lands on the data as it was (a sync is deterministic:
+    # test_sync_is_deterministic), so it lands what it would have landed uninterrupted
+    result = killed.tools(*sync)
+    assert result.returncode == 0, result.stderr
+    assert checksums(killed.raw_path) != before
+
+
+def test_sync_gives_back_the_growth_itself(landed: Warehouse, tmp_path: Path) -> None:
+    """Without a preflight in between: the next sync compacts first, and says so."""
+    padded, twin = _copy(landed, tmp_path / "padded"), _copy(landed, tmp_path / "twin")
+    with padded.raw_path.open("ab") as raw:  # what a killed write leaves: blocks past the recorded ones
+        raw.write(b"\0" * 50_000_000)
+    sync = ["sync", "--seed", "9", "--as-of", (AS_OF + timedelta(days=1)).isoformat()]
+    result = padded.tools(*sync)
+    assert result.returncode == 0, result.stderr
+    assert "MB an interrupted write left in" in result.stdout, result.stdout
+    assert twin.tools(*sync).returncode == 0
+    assert checksums(padded.raw_path) == checksums(twin.raw_path)
+    assert padded.raw_path.stat().st_size <= twin.raw_path.stat().st_size  # the 50 MB are gone
+
+
+@pytest.mark.parametrize("cut", ["half", "header"])
+def test_sync_on_a_truncated_raw_file_is_one_sentence_and_changes_nothing(landed: Warehouse, tmp_path: Path,
+                                                                          cut: str) -> None:
+    wh = _copy(landed, tmp_path)
+    data = wh.raw_path.read_bytes()
+    wh.raw_path.write_bytes(data[: len(data) // 2] if cut == "half" else data[:100])
+    before = _digest(wh.raw_path)
+    error = _one_error_line(wh.tools("sync", "--seed", "9", "--as-of", WEEK_LATER))
+    assert str(wh.raw_path) in error and ("is truncated" in error or "is damaged" in error), error
+    assert "make build" in error
+    assert _digest(wh.raw_path) == before
+    assert _one_error_line(wh.tools("preflight")) and _digest(wh.raw_path) == before
+
+
+def test_commands_against_a_warehouse_a_build_holds_are_refused_by_name(tmp_path: Path) -> None:
+    """Two builds, a sync during a build, generate-raw during a build: each second command names
+    the build's process and changes nothing; the build finishes as if it had been alone."""
+    wh = Warehouse(tmp_path)
+    result = wh.tools("generate-raw", "--scale", str(E2E_SCALE), "--seed", str(E2E_SEED), "--as-of",
+                      AS_OF.isoformat(), "--quiet")
+    assert result.returncode == 0, result.stderr
+    raw_before = _digest(wh.raw_path)
+    dbt = Path(sys.executable).with_name("dbt")
+    build = subprocess.Popen([str(dbt), "build", "--target-path", str(tmp_path / "target"), "--log-path",
+                              str(tmp_path / "logs")], cwd=PROJECT_ROOT, env=wh.env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    try:
+        assert build.stdout is not None
+        for line in build.stdout:  # the first node starts once dbt holds both files
+            if " START " in line:
+                break
+        holder = f"is in use by process {build.pid}"
+
+        # a second build, as `make dbt-build` runs it: preflight first
+        second = _one_error_line(wh.tools("preflight"))
+        assert f"{wh.analytics_path} {holder}" in second or f"{wh.raw_path} {holder}" in second, second
+
+        synced = _one_error_line(wh.tools("sync", "--seed", "9", "--as-of", WEEK_LATER))
+        assert f"{wh.raw_path} {holder}" in synced, synced
+
+        generated = _one_error_line(wh.tools("generate-raw", "--scale", "0.001", "--seed", "1", "--as-of",
+                                             AS_OF.isoformat(), "--quiet"))
+        assert f"{wh.raw_path} {holder}" in generated, generated
+        assert _digest(wh.raw_path) == raw_before
+        assert not list((tmp_path / "warehouse").glob("*.building*"))
+
+        rest = build.stdout.read()
+    finally:
+        build.stdout and build.stdout.close()
+        returncode = build.wait()
+    assert returncode == 0, rest[-3000:]
+    assert "ERROR=0" in rest and "WARN=0" in rest, rest[-1500:]
+    assert _digest(wh.raw_path) == raw_before
+
+
+def test_make_dbt_build_runs_the_preflight_first() -> None:
+    """The README's build goes through the preflight, so a second build meets its sentence."""
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ndbt-build:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert [line.strip() for line in recipe] == ["$(BIN)/tools preflight", "$(BIN)/dbt build"]
