@@ -15,10 +15,11 @@ from tools.errors import ToolError
 from tools.fsio import check_writable_dir
 
 
-def check_local_warehouse(folder: Path | None = None) -> str:
+def check_local_warehouse(folder: Path | None = None, give_back: bool = True) -> str:
     """The one-line answer when the local warehouse is ready; ToolError naming the problem if not.
 
-    Space an interrupted `tools sync` left in the raw file is given back on the way.
+    With `give_back`, space an interrupted `tools sync` left in the raw file is given back on the
+    way (which opens raw for writing); without, raw is only read.
     """
     folder = folder or paths.warehouse_dir()
     raw = folder / "analytics_raw.duckdb"
@@ -27,7 +28,11 @@ def check_local_warehouse(folder: Path | None = None) -> str:
         raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first (or `make build`, which does)")
     check_writable_dir(folder)
     in_use = "wait for it to finish (or stop it), then run the build again"
-    reclaimed = give_back_unused_space(raw, in_use=in_use)
+    if give_back:
+        reclaimed = give_back_unused_space(raw, in_use=in_use)
+    else:
+        reclaimed = 0
+        open_duckdb(raw, read_only=True, in_use=in_use).close()
     if analytics.exists():
         open_duckdb(analytics, in_use=in_use).close()
     ready = f"warehouse ready: {folder}"

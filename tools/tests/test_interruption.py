@@ -112,11 +112,23 @@ def test_commands_against_a_warehouse_a_build_holds_are_refused_by_name(tmp_path
     """Two builds, a sync during a build, generate-raw during a build: each second command names
     the build's process and changes nothing; the build finishes as if it had been alone."""
     wh = Warehouse(tmp_path)
+    dbt = Path(sys.executable).with_name("dbt")
+
+    def bare_dbt_build(target: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(dbt), "build", "--target-path", str(tmp_path / target), "--log-path",
+                               str(tmp_path / "logs")], cwd=PROJECT_ROOT, env=wh.env, capture_output=True,
+                              text=True, check=False)
+
+    # a bare `dbt build` before there is raw data: the profile's preflight plugin says what to do
+    (tmp_path / "warehouse").mkdir()
+    early = bare_dbt_build("second-target")
+    assert early.returncode == 2 and "Traceback" not in early.stdout + early.stderr, early.stdout[-2000:]
+    assert f"no raw data at {wh.raw_path}: run `tools generate-raw` first" in early.stdout, early.stdout[-2000:]
+
     result = wh.tools("generate-raw", "--scale", str(E2E_SCALE), "--seed", str(E2E_SEED), "--as-of",
                       AS_OF.isoformat(), "--quiet")
     assert result.returncode == 0, result.stderr
     raw_before = _digest(wh.raw_path)
-    dbt = Path(sys.executable).with_name("dbt")
     build = subprocess.Popen([str(dbt), "build", "--target-path", str(tmp_path / "target"), "--log-path",
                               str(tmp_path / "logs")], cwd=PROJECT_ROOT, env=wh.env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
@@ -130,6 +142,11 @@ def test_commands_against_a_warehouse_a_build_holds_are_refused_by_name(tmp_path
         # a second build, as `make dbt-build` runs it: preflight first
         second = _one_error_line(wh.tools("preflight"))
         assert f"{wh.analytics_path} {holder}" in second or f"{wh.raw_path} {holder}" in second, second
+
+        # and a bare `dbt build`: the plugin, before dbt opens anything
+        second_dbt = bare_dbt_build("second-target")
+        assert second_dbt.returncode == 2 and "Traceback" not in second_dbt.stdout + second_dbt.stderr
+        assert holder in second_dbt.stdout, second_dbt.stdout[-2000:]
 
         synced = _one_error_line(wh.tools("sync", "--seed", "9", "--as-of", WEEK_LATER))
         assert f"{wh.raw_path} {holder}" in synced, synced

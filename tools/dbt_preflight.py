@@ -1,0 +1,23 @@
+"""`tools preflight` inside dbt: a dbt-duckdb plugin of the `local` target (profiles.yml).
+
+dbt-duckdb creates its plugins before it opens the warehouse files, and reports a RuntimeError
+from them as one "failed to connect" line. So a bare `dbt build` with no raw data, a damaged file
+or a file another process holds says what `make dbt-build` says, instead of three tracebacks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+from tools.errors import ToolError
+from tools.preflight import check_local_warehouse
+
+
+class Plugin(BasePlugin):
+    def initialize(self, plugin_config: dict[str, Any]) -> None:
+        try:
+            check_local_warehouse(give_back=False)  # dbt reads raw, never writes it
+        except ToolError as exc:
+            raise RuntimeError(str(exc)) from None
