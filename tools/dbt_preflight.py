@@ -7,6 +7,7 @@ or a file another process holds says what `make dbt-build` says, instead of thre
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -17,7 +18,9 @@ from tools.preflight import check_local_warehouse
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
+        # the folder of the files this profile opens, resolved as DuckDB will (from dbt's cwd)
+        folder = Path(self.creds.path).resolve().parent if self.creds is not None else None
         try:
-            check_local_warehouse(give_back=False)  # dbt reads raw, never writes it
+            check_local_warehouse(folder, give_back=False)  # dbt reads raw, never writes it
         except ToolError as exc:
             raise RuntimeError(str(exc)) from None
