@@ -7,6 +7,7 @@ or a file another process holds says what `make dbt-build` says, instead of thre
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,8 @@ from tools.preflight import check_local_warehouse
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
-        # the folder of the files this profile opens, resolved as DuckDB will (from dbt's cwd)
-        folder = Path(self.creds.path).resolve().parent if self.creds is not None else None
+        # the folder of the files this profile opens, as DuckDB will find it (from dbt's cwd)
+        folder = Path(os.path.abspath(self.creds.path)).parent if self.creds is not None else None
         try:
             check_local_warehouse(folder, give_back=False)  # dbt reads raw, never writes it
         except ToolError as exc:

@@ -3,13 +3,13 @@
 DuckDB reports a file another process holds, a file that is not a database and a truncated file
 in three different ways, the last only when a query first reads past the end. Here each becomes
 one ToolError naming the file and what to do, before any work starts. A write killed mid-way
-(kill -9 of `tools sync`) leaves the file several times the size of its data: DuckDB would reuse
-the space but never returns it, so the next sync or preflight compacts the file.
+(kill -9 of `tools sync`) leaves the file several times the size of its data, in blocks past the
+ones its header records; the next sync or preflight cuts them off, in place. (Free blocks inside
+the file are DuckDB's to reuse, as after any write.)
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -19,9 +19,8 @@ from tools.errors import ToolError
 
 # DuckDB's file: three 4 KiB headers, then blocks of `block_size` bytes.
 HEADER_BYTES = 3 * 4096
+LOCK_ERROR = re.compile(r"Could not set lock on file .*Conflicting lock is held", re.DOTALL)
 IN_USE = "wait for it to finish (or stop it), then run the command again"
-# Free space below this (or below half the data) is left to DuckDB to reuse, as after any sync.
-WASTE_TOLERATED = 32_000_000
 REGENERATE = "make it anew with `make build` (raw data alone: `tools generate-raw`)"
 
 
@@ -32,9 +31,10 @@ def lock_holder(message: str) -> str:
 
 
 def in_use_error(path: Path, exc: duckdb.Error, then: str) -> ToolError | None:
-    """The error for a file another process holds, or None when `exc` is not DuckDB's lock error."""
+    """The error for a file another process holds, or None when `exc` is not DuckDB's lock error
+    (matched on DuckDB's words, not on "lock", which a path may hold: /home/clockwork)."""
     text = str(exc)
-    if "lock" not in text.lower():
+    if not LOCK_ERROR.search(text):
         return None
     return ToolError(f"{path} is in use by {lock_holder(text)}: {then}")
 
@@ -77,29 +77,20 @@ def open_duckdb(path: Path, read_only: bool = False, in_use: str = IN_USE) -> du
     return con
 
 
-def give_back_unused_space(path: Path, in_use: str = IN_USE) -> int:
-    """Compact the DuckDB file at `path` when most of it is space no block uses (what a write
-    killed mid-way leaves); the bytes given back. DuckDB reuses free space but never returns it,
-    so the tables are copied into a fresh file that then replaces the old one, atomically, while
-    the old one is still held (no other process can open it in between)."""
-    con = open_duckdb(path, in_use=in_use)
-    compacting = path.with_name(f".{path.name}.compacting")
-    try:
-        needed, _ = _file_bytes(con)
-        before = path.stat().st_size
-        if before - needed <= max(WASTE_TOLERATED, needed // 2):
-            return 0
-        compacting.unlink(missing_ok=True)
-        ((database,),) = con.execute("select current_database()").fetchall()
-        con.execute(f"attach '{_sql_path(compacting)}' as compacted")
-        con.execute(f'copy from database "{database}" to compacted')
-        con.execute("detach compacted")
-        os.replace(compacting, path)
-        return max(0, before - path.stat().st_size)
-    finally:
-        con.close()
-        compacting.unlink(missing_ok=True)
+def tail_bytes(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Bytes at the end of the file past every block its header records: what a write killed
+    mid-way leaves (the header only learns of blocks at a checkpoint)."""
+    return max(0, path.stat().st_size - _file_bytes(con)[1])
 
 
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
+def trim_unused_tail(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Give back the tail a killed write left, in place; the bytes given back. `con` must be
+    writable. DuckDB cuts the file to its blocks at the next checkpoint that writes, so one
+    scratch table is written and dropped: no copy, nothing else changes."""
+    before = path.stat().st_size
+    if tail_bytes(con, path) == 0:
+        return 0
+    con.execute("create or replace table main.__fieldforce_trim as select 1 as one")
+    con.execute("drop table main.__fieldforce_trim")
+    con.execute("force checkpoint")
+    return max(0, before - path.stat().st_size)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools import paths
-from tools.duckdb_file import give_back_unused_space, open_duckdb
+from tools.duckdb_file import open_duckdb, tail_bytes, trim_unused_tail
 from tools.errors import ToolError
 from tools.fsio import check_writable_dir
 
@@ -28,11 +28,22 @@ def check_local_warehouse(folder: Path | None = None, give_back: bool = True) ->
         raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first (or `make build`, which does)")
     check_writable_dir(folder)
     in_use = "wait for it to finish (or stop it), then run the build again"
-    if give_back:
-        reclaimed = give_back_unused_space(raw, in_use=in_use)
-    else:
-        reclaimed = 0
-        open_duckdb(raw, read_only=True, in_use=in_use).close()
+    con = open_duckdb(raw, read_only=True, in_use=in_use)  # readers (dbt, a BI tool) may share it
+    try:
+        tail = tail_bytes(con, raw)
+    finally:
+        con.close()
+    reclaimed = 0
+    if tail and give_back:
+        try:
+            con = open_duckdb(raw, in_use=in_use)
+        except ToolError:
+            pass  # another reader holds it: the tail waits for the next sync, nothing is wrong
+        else:
+            try:
+                reclaimed = trim_unused_tail(con, raw)
+            finally:
+                con.close()
     if analytics.exists():
         open_duckdb(analytics, in_use=in_use).close()
     ready = f"warehouse ready: {folder}"

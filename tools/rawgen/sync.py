@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 
 from tools import paths
-from tools.duckdb_file import damaged_error, give_back_unused_space
+from tools.duckdb_file import damaged_error, trim_unused_tail
 from tools.errors import ToolError
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
@@ -138,11 +138,11 @@ def sync_batch(
     raw = paths.raw_database_path()
     if not raw.exists():
         raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first")
-    reclaimed = give_back_unused_space(raw)
-    if reclaimed:
-        say(f"gave back {reclaimed / 1e6:,.0f} MB an interrupted write left in {raw}")
     con = connect(raw)
     try:
+        reclaimed = trim_unused_tail(con, raw)
+        if reclaimed:
+            say(f"gave back {reclaimed / 1e6:,.0f} MB an interrupted write left in {raw}")
         landing = state.read(con)
         if landing is None:
             raise ToolError(f"{raw} was not made by `tools generate-raw` (no {state.SCHEMA}.state): regenerate it")

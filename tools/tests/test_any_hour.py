@@ -120,8 +120,14 @@ def land_raw_at(wh: Warehouse, at: datetime) -> None:
 def freshness_at(wh: Warehouse, at: datetime, *select: str) -> dict[str, str]:
     """Status of each source table, as `dbt source freshness` sees it at `at`."""
     args = ["source", "freshness", *(("--select", *select) if select else ())]
-    dataclasses.replace(wh, clock=at).dbt(*args, check=False)
-    results = json.loads(Path(wh.root / "target" / "sources.json").read_text())["results"]
+    written = wh.root / "target" / "sources.json"
+    written.unlink(missing_ok=True)  # a run that fails before its results must not pass on the last ones
+    result = dataclasses.replace(wh, clock=at).dbt(*args, check=False)
+    assert result.returncode in (0, 1) and written.exists(), result.stdout[-3000:]
+    results = json.loads(written.read_text())["results"]
+    # measured at the clock set: the results are this run's, at that hour
+    moments = [datetime.fromisoformat(r["snapshotted_at"]).replace(tzinfo=None) - at for r in results]
+    assert all(timedelta() <= m < timedelta(minutes=10) for m in moments), results
     return {r["unique_id"].split(".", 2)[2]: r["status"] for r in results}
 
 

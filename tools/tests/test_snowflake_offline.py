@@ -240,3 +240,36 @@ def test_cli_dry_run_prints_statements_and_refuses_other_targets(workdir: Path) 
     for args in (["run"], ["run", "--target", "local"]):
         refused = CliRunner().invoke(main, ["snowflake-dry-run", *args, "--workdir", str(workdir / "cli")])
         assert refused.exit_code == 1 and "target" in refused.output
+
+
+def test_gps_freshness_compiles_for_snowflake_and_counts_active_hours(workdir: Path) -> None:
+    """The Snowflake branch of macros/freshness.sql (date_part(epoch_second, ...), dateadd) as dbt
+    sends it: it parses, and, run on DuckDB through sqlglot's translation, gives the active age the
+    reference gives (test_any_hour.py tests the DuckDB branch)."""
+    from datetime import datetime, timedelta, timezone
+
+    import duckdb
+    import sqlglot
+
+    from tools.tests.test_any_hour import active_seconds, project_active_hours
+
+    run = run_offline(["source", "freshness", "--target", "prod", "--select", "source:fivetran_telematics.gps_events"],
+                      workdir=workdir / "freshness")
+    (statement,) = [s for s in run.statements if "active_seconds" in s]
+    check_snowflake_sql(statement)
+    assert "date_part(epoch_second," in statement and "from analytics_raw.fivetran_telematics.gps_events" in statement
+    on_duckdb = sqlglot.transpile(statement, read="snowflake", write="duckdb")[0]
+    start, end = project_active_hours()
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("attach ':memory:' as analytics_raw")
+    con.execute("create schema analytics_raw.fivetran_telematics")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    for ago in (timedelta(minutes=30), timedelta(hours=6), timedelta(hours=20), timedelta(days=3)):
+        landed = now - ago
+        con.execute("create or replace table analytics_raw.fivetran_telematics.gps_events as "
+                    "select ?::timestamptz as _fivetran_synced", [landed])
+        ((max_loaded_at, snapshotted_at),) = con.execute(on_duckdb).fetchall()
+        snapshotted_at = snapshotted_at.replace(tzinfo=timezone.utc)
+        age = (snapshotted_at - max_loaded_at.replace(tzinfo=timezone.utc)).total_seconds()
+        assert abs(age - active_seconds(landed, snapshotted_at, start, end)) <= 1, (ago, age)
