@@ -340,8 +340,8 @@ def swap_in(building: Path, target: Path) -> None:
         try:
             holder = duckdb.connect(str(target))
         except duckdb.IOException as exc:
-            in_use = in_use_error(target, exc, "left it as it is; run `tools generate-raw` again once that "
-                                               "(a dbt run?) has finished")
+            in_use = in_use_error(target, exc, "left it as it is (a dbt run?); run `tools generate-raw` again "
+                                               "once that has finished")
             if in_use is not None:
                 raise in_use from None
             # not a database DuckDB can open (truncated, say): nothing worth keeping
