@@ -39,6 +39,10 @@ def in_use_error(path: Path, exc: duckdb.Error, then: str) -> ToolError | None:
     return ToolError(f"{path} is in use by {lock_holder(text)}: {then}")
 
 
+def no_raw_data_error(raw: Path) -> ToolError:
+    return ToolError(f"no raw data at {raw}: run `tools generate-raw` first (or `make build`, which does)")
+
+
 def damaged_error(path: Path, exc: duckdb.Error) -> ToolError:
     return ToolError(f"{path} is damaged ({str(exc).splitlines()[0]}): {REGENERATE}")
 
@@ -58,12 +62,8 @@ def open_duckdb(path: Path, read_only: bool = False, in_use: str = IN_USE) -> du
     not a database, or truncated (shorter than its header says)."""
     try:
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        error = in_use_error(path, exc, in_use) or damaged_error(path, exc)
-        raise error from None
     except duckdb.Error as exc:
-        raise ToolError(f"{path} is not a DuckDB database DuckDB can open ({str(exc).splitlines()[0]}): "
-                        f"{REGENERATE}") from None
+        raise (in_use_error(path, exc, in_use) or damaged_error(path, exc)) from None
     try:
         expected, _ = _file_bytes(con)
     except duckdb.Error as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools import paths
-from tools.duckdb_file import open_duckdb, tail_bytes, trim_unused_tail
+from tools.duckdb_file import no_raw_data_error, open_duckdb, tail_bytes, trim_unused_tail
 from tools.errors import ToolError
 from tools.fsio import check_writable_dir
 
@@ -25,7 +25,7 @@ def check_local_warehouse(folder: Path | None = None, give_back: bool = True) ->
     raw = folder / "analytics_raw.duckdb"
     analytics = folder / "analytics.duckdb"
     if not raw.is_file():
-        raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first (or `make build`, which does)")
+        raise no_raw_data_error(raw)
     check_writable_dir(folder)
     in_use = "wait for it to finish (or stop it), then run the build again"
     con = open_duckdb(raw, read_only=True, in_use=in_use)  # readers (dbt, a BI tool) may share it

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 
 from tools import paths
-from tools.duckdb_file import damaged_error, trim_unused_tail
+from tools.duckdb_file import damaged_error, no_raw_data_error, trim_unused_tail
 from tools.errors import ToolError
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
@@ -137,7 +137,7 @@ def sync_batch(
     memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))  # a bad setting fails before any work
     raw = paths.raw_database_path()
     if not raw.exists():
-        raise ToolError(f"no raw data at {raw}: run `tools generate-raw` first")
+        raise no_raw_data_error(raw)
     con = connect(raw)
     try:
         reclaimed = trim_unused_tail(con, raw)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,6 +103,21 @@ class Warehouse:
             return con.execute(sql).fetchall()
         finally:
             con.close()
+
+
+@contextmanager
+def held_open(path: Path, read_only: bool = False) -> Iterator[subprocess.Popen[str]]:
+    """Another process with the DuckDB file at `path` open (read-only as a dbt build holds raw,
+    read-write as it holds its own file) until the block ends."""
+    code = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == 'ro'); "
+            "print('open', flush=True); sys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(path), "ro" if read_only else "rw"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        yield holder
+    finally:
+        holder.communicate("")
 
 
 @pytest.fixture

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 from click.testing import CliRunner
 
 from tools.cli import main
+
+from .conftest import held_open
 
 
 def _preflight(folder: Path):
@@ -44,18 +44,11 @@ def test_a_file_another_process_holds_names_the_process(tmp_path: Path) -> None:
     _database(tmp_path / "analytics_raw.duckdb")
     analytics = tmp_path / "analytics.duckdb"
     _database(analytics)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-         " time.sleep(60)", str(analytics)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_open(analytics) as holder:
         result = _preflight(tmp_path)
         assert result.exit_code == 1, result.output
         assert f"{analytics} is in use by process {holder.pid}" in result.output
         assert len(result.output.strip().splitlines()) == 1
-    finally:
-        holder.kill()
-        holder.wait()
     assert _preflight(tmp_path).exit_code == 0
 
 
@@ -71,17 +64,10 @@ def test_generate_raw_over_a_raw_file_in_use_names_the_process(tmp_path: Path) -
     raw = tmp_path / "analytics_raw.duckdb"
     _database(raw)
     before = raw.read_bytes()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-         " time.sleep(120)", str(raw)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_open(raw) as holder:
         result = CliRunner().invoke(main, ["generate-raw", "--quiet", "--scale", "0.001", "--as-of",
                                            "2026-11-20T12:00:00"], env={"FIELDFORCE_WAREHOUSE_DIR": str(tmp_path)})
         assert result.exit_code == 1, result.output
         assert f"{raw} is in use by process {holder.pid}" in result.output
-    finally:
-        holder.kill()
-        holder.wait()
     assert raw.read_bytes() == before
     assert not list(tmp_path.glob("*.building*"))

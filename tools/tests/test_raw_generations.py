@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import AS_OF, Warehouse
+from .conftest import AS_OF, Warehouse, held_open
 from .test_rawgen import checksums
 from .twin_builds import differences
 
@@ -67,27 +67,11 @@ def test_a_build_after_generating_anew_rebuilds_the_incremental_models(built: Wa
     assert "raw data set" not in again.stdout
 
 
-def _hold_open(path: Path) -> subprocess.Popen[str]:
-    """Another process with the raw database open read-only, as a running dbt build has it."""
-    code = textwrap.dedent(f"""
-        import duckdb, sys, time
-        con = duckdb.connect({str(path)!r}, read_only=True)
-        print("open", flush=True)
-        sys.stdin.read()
-    """)
-    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
-    return holder
-
-
 def test_generation_leaves_raw_alone_while_another_process_reads_it(warehouse: Warehouse) -> None:
     assert _generate(warehouse, seed=1).returncode == 0
     before = checksums(warehouse.raw_path)
-    holder = _hold_open(warehouse.raw_path)
-    try:
+    with held_open(warehouse.raw_path, read_only=True) as holder:
         result = _generate(warehouse, seed=2)
-    finally:
-        holder.communicate("")
     assert result.returncode == 1
     assert f"is in use by process {holder.pid}" in result.stderr
     assert "run `tools generate-raw` again once that has finished" in result.stderr
