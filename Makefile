@@ -9,7 +9,7 @@ SCALE ?= 0.01
 SEED ?= 42
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build raw dbt-build test lint pytest bench docs clean
+.PHONY: setup build raw dbt-build full-tests test lint pytest bench docs clean
 
 # constraints.txt pins every transitive dependency to the versions the tests passed with.
 $(STAMP): pyproject.toml constraints.txt
@@ -29,6 +29,12 @@ raw: setup
 dbt-build: setup
 	$(BIN)/tools preflight
 	$(BIN)/dbt build
+
+# The weekly job: every data test over whole tables; a daily `dbt build` tests what it wrote
+# (docs/testing.md).
+full-tests: setup
+	$(BIN)/tools preflight
+	$(BIN)/dbt build --vars '{full_tests: true}'
 
 test: setup lint pytest
 

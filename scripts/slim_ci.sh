@@ -73,13 +73,13 @@ compile() {
 build() {
     if [[ "${ALLOW_FULL_BUILD:-0}" == "1" && ! -f "${STATE:-.}/manifest.json" ]]; then
         say "build: no production manifest yet, so everything (target $TARGET)"
-        "$DBT" build --target "$TARGET"
+        "$DBT" build --target "$TARGET" --vars "{full_tests: true}"
         keep_build_results
         return
     fi
     state_manifest
     say "build state:modified+ (target $TARGET), deferring the rest to $STATE"
-    "$DBT" build --target "$TARGET" --select state:modified+ --defer --state "$STATE"
+    "$DBT" build --target "$TARGET" --select state:modified+ --defer --state "$STATE" --vars "{full_tests: true}"
     keep_build_results
 }
 

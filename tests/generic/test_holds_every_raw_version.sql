@@ -10,39 +10,73 @@
     `dbt build --select <base table>+ --full-refresh`, and a larger `staging_lookback_hours` if
     it happens again (docs/incremental.md).
 
+    A daily run compares the raw rows synced in the last `raw_test_window_hours` before the
+    table's high-water mark, so a row committed up to that long after later ones fails the run
+    that should have read it; a full-test run (`full_tests`, weekly and in CI) compares whole
+    tables, which also finds older misses and rows removed from raw (macros/test_scope.sql).
+
     `keys` maps the raw key columns to the table's: {id: job_id}.
 #}
 {% test holds_every_raw_version(model, raw, keys, keep='latest') %}
 
+{%- if keep not in ['latest', 'first'] -%}
+    {{ exceptions.raise_compiler_error("holds_every_raw_version: keep must be 'latest' or 'first', not '" ~ keep ~ "'") }}
+{%- endif -%}
+{%- set scoped = not full_tests() -%}
+{%- set raw_keys = [] -%}
+{%- for raw_key in keys -%}{%- do raw_keys.append(quote_identifier(raw_key)) -%}{%- endfor -%}
+{%- set model_keys = keys.values() | list -%}
+
 with
+
+{% if scoped -%}
+window_start as (
+
+    select {{ dbt.dateadd('hour', -1 * var('raw_test_window_hours'), 'max(_fivetran_synced)') }} as synced_from
+    from {{ model }}
+
+),
+
+{% endif -%}
 
 raw_versions as (
 
     select
-        {% for raw_key, model_key in keys.items() -%}
-        {{ quote_identifier(raw_key) }} as {{ model_key }},
+        {% for raw_key in raw_keys -%}
+        {{ raw_key }} as {{ model_keys[loop.index0] }},
         {% endfor -%}
         {{ 'min' if keep == 'first' else 'max' }}(_fivetran_synced) as _fivetran_synced
     from {{ raw }}
-    group by {% for raw_key in keys %}{{ quote_identifier(raw_key) }}{% if not loop.last %}, {% endif %}{% endfor %}
+    {% if scoped -%}
+    where _fivetran_synced >= (select synced_from from window_start)
+    {% endif -%}
+    group by {{ raw_keys | join(', ') }}
 
 ),
 
 stored as (
 
     select
-        {% for model_key in keys.values() -%}
+        {% for model_key in model_keys -%}
         {{ model_key }},
         {% endfor -%}
         _fivetran_synced
     from {{ model }}
+    {% if scoped -%}
+    where
+        _fivetran_synced >= (select synced_from from window_start)
+        {%- if keep == 'first' %}
+        -- a ping first delivered before the window and delivered again in it
+        or ({{ model_keys | join(', ') }}) in (select {{ model_keys | join(', ') }} from raw_versions)
+        {%- endif %}
+    {% endif %}
 
 ),
 
 missed as (
 
     select
-        {% for model_key in keys.values() -%}
+        {% for model_key in model_keys -%}
         coalesce(raw_versions.{{ model_key }}, stored.{{ model_key }}) as {{ model_key }},
         {% endfor -%}
         raw_versions._fivetran_synced as landed_synced,
@@ -50,11 +84,19 @@ missed as (
     from raw_versions
     full outer join stored
         on
-            {% for model_key in keys.values() -%}
+            {% for model_key in model_keys -%}
             raw_versions.{{ model_key }} = stored.{{ model_key }}
             {%- if not loop.last %} and {% endif %}
             {% endfor %}
-    where raw_versions._fivetran_synced is distinct from stored._fivetran_synced
+    where
+        raw_versions._fivetran_synced is distinct from stored._fivetran_synced
+        {%- if scoped and keep == 'first' %}
+        -- the window holds a later delivery of a ping stored from before it: that is its first
+        and not (
+            stored._fivetran_synced < raw_versions._fivetran_synced
+            and stored._fivetran_synced < (select synced_from from window_start)
+        )
+        {%- endif %}
 
 )
 

@@ -1,0 +1,147 @@
+"""Daily runs test what the run wrote; a full-test run tests whole tables (macros/test_scope.sql).
+
+One warehouse, built and then brought up to date by an incremental run, receives defects of
+each kind, some in rows the last run wrote and some in older rows, written straight into its
+tables and into raw. The daily scope must catch the first kind and only those; a full-test run
+(`--vars '{full_tests: true}'`) must catch all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tools.tests.conftest import AS_OF, Warehouse
+
+
+@pytest.fixture(scope="module")
+def synced(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The built warehouse after a day's sync and the incremental build that follows it."""
+    wh = Warehouse(tmp_path_factory.mktemp("scope"))
+    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    result = wh.tools("sync", "--seed", "77", "--as-of", AS_OF.replace(day=AS_OF.day + 1).isoformat(), "--quiet")
+    assert result.returncode == 0, result.stderr
+    wh.dbt("build")
+    return wh
+
+
+def test_results(wh: Warehouse, *args: str) -> dict[str, tuple[str, int]]:
+    """`dbt test` of the models that carry the defects: each test's status and failing rows."""
+    wh.dbt("test", "--select", "base_postgres__jobs", "base_quickbooks__invoice", "base_telematics__gps_events",
+           "fct_jobs", *args, check=False)
+    results = json.loads((wh.root / "target" / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[2]: (r["status"], r["failures"] or 0) for r in results
+            if r["unique_id"].startswith("test.")}
+
+
+test_results.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def failing(results: dict[str, tuple[str, int]]) -> dict[str, int]:
+    return {name: rows for name, (status, rows) in results.items() if status != "pass"}
+
+
+def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run_all(synced: Warehouse) -> None:
+    analytics = duckdb.connect(str(synced.analytics_path))
+    try:
+        analytics.execute("attach '{}' as analytics_raw".format(synced.raw_path))
+        last_run = "(select max(_dbt_loaded_at) from {})"
+        # 1. an older job stored twice: not a key the last run wrote
+        analytics.execute(f"""
+            insert into main_staging.base_postgres__jobs
+            select * from main_staging.base_postgres__jobs
+            where _dbt_loaded_at < {last_run.format('main_staging.base_postgres__jobs')} order by job_id limit 1""")
+        # 2. a key the last run wrote, also stored in an older row: the batch's key against the table
+        invoices = "main_staging.base_quickbooks__invoice"
+        written = analytics.execute(f"select count(*) from {invoices} where _dbt_loaded_at = {last_run.format(invoices)}"
+                                    ).fetchone()
+        assert written and written[0] > 0, "the sync changed no invoice: the test needs one"
+        analytics.execute(f"""
+            insert into {invoices}
+            select * replace (_dbt_loaded_at - interval 1 day as _dbt_loaded_at) from {invoices}
+            where _dbt_loaded_at = {last_run.format(invoices)} order by invoice_id limit 1""")
+        # 3. an older fact row without its customer
+        analytics.execute(f"""
+            update main_core.fct_jobs set customer_id = null
+            where job_id = (select min(job_id) from main_core.fct_jobs
+                            where _dbt_loaded_at < {last_run.format('main_core.fct_jobs')})""")
+        # 4. a raw job committed five days behind the newest rows: past the daily window (72 h)
+        analytics.execute("""
+            insert into analytics_raw.fivetran_postgres.jobs by name
+            select * replace (900000004 as id, (select max(_fivetran_synced) from main_staging.base_postgres__jobs)
+                              - interval 5 day as _fivetran_synced)
+            from analytics_raw.fivetran_postgres.jobs limit 1""")
+        # 5. a raw invoice committed two days behind: within the window
+        analytics.execute("""
+            insert into analytics_raw.fivetran_quickbooks.invoice by name
+            select * replace ('900000005' as id, (select max(_fivetran_synced) from main_staging.base_quickbooks__invoice)
+                              - interval 2 day as _fivetran_synced)
+            from analytics_raw.fivetran_quickbooks.invoice limit 1""")
+        # 6. a ping first delivered before the window, delivered again in it: not a miss
+        pings, raw_pings = "main_staging.base_telematics__gps_events", "analytics_raw.fivetran_telematics.gps_events"
+        high_water = f"(select max(_fivetran_synced) from {pings})"
+        first, second = (row[0] for row in analytics.execute(
+            f"select gps_event_id from {pings} order by gps_event_id limit 2").fetchall())
+        for table, key in ((pings, "gps_event_id"), (raw_pings, "event_id")):
+            analytics.execute(f"update {table} set _fivetran_synced = {high_water} - interval 100 hour "
+                              f"where {key} = '{first}'")
+        analytics.execute(f"""
+            insert into {raw_pings} by name
+            select * replace ({high_water} - interval 1 hour as _fivetran_synced) from {raw_pings}
+            where event_id = '{first}'""")
+        # 7. a ping whose stored delivery is not its first: raw holds an earlier one, in the window
+        analytics.execute(f"""
+            update {pings} set _fivetran_synced = {high_water} - interval 2 hour where gps_event_id = '{second}'""")
+        analytics.execute(f"""
+            update {raw_pings} set _fivetran_synced = {high_water} - interval 2 hour where event_id = '{second}'""")
+        analytics.execute(f"""
+            insert into {raw_pings} by name
+            select * replace ({high_water} - interval 3 hour as _fivetran_synced) from {raw_pings}
+            where event_id = '{second}'""")
+    finally:
+        analytics.close()
+
+    daily = failing(test_results(synced))
+    assert daily == {
+        "unique_base_quickbooks__invoice_invoice_id__last_run": 1,
+        "holds_every_raw_version_base_quickbooks__invoice_invoice_id__source_fivetran_quickbooks_invoice_": 1,
+        "holds_every_raw_version_base_telematics__gps_events_first__gps_event_id__source_fivetran_telematics_gps_events_": 1,
+    }, daily
+    full = failing(test_results(synced, "--vars", "{full_tests: true}"))
+    assert full == {
+        **daily,
+        "unique_base_postgres__jobs_job_id__last_run": 1,
+        "not_null_fct_jobs_customer_id": 1,
+        "holds_every_raw_version_base_postgres__jobs_job_id__source_fivetran_postgres_jobs_": 1,
+    }, full
+
+
+def test_a_daily_test_reads_the_rows_of_the_last_run_and_keeps_its_own_where(synced: Warehouse) -> None:
+    """The SQL the scopes generate: a `where` after `last_run` is kept, uniqueness is checked for
+    the written keys against the whole table, and a full-test run reads the tables whole."""
+    synced.dbt("compile", "--select", "int_jobs_enriched", "fct_jobs")
+    compiled = synced.root / "target" / "compiled" / "dbt_fieldforce" / "models"
+    relationships = next((compiled / "intermediate" / "int_operations" / "_int_operations__models.yml").glob(
+        "relationships_int_jobs_enriche*.sql")).read_text()
+    assert ("where _dbt_loaded_at = (select max(last_run._dbt_loaded_at) from "
+            '"analytics"."main_intermediate"."int_jobs_enriched" as last_run) and (not is_deleted)') in relationships
+    unique = (compiled / "marts" / "core" / "_core__models.yml" / "unique_fct_jobs_job_id__last_run.sql").read_text()
+    assert 'from "analytics"."main_core"."fct_jobs"\n    where (job_id) in (' in unique
+
+    synced.dbt("compile", "--select", "int_jobs_enriched", "fct_jobs",
+               "--vars", "{full_tests: true}")
+    relationships = next((compiled / "intermediate" / "int_operations" / "_int_operations__models.yml").glob(
+        "relationships_int_jobs_enriche*.sql")).read_text()
+    assert "_dbt_loaded_at" not in relationships and "(not is_deleted)" in relationships
+    unique = (compiled / "marts" / "core" / "_core__models.yml" / "unique_fct_jobs_job_id__last_run.sql").read_text()
+    assert "_dbt_loaded_at" not in unique and " in (" not in unique and "group by unique_field" in unique
+
+
+def test_full_tests_must_be_a_boolean(synced: Warehouse) -> None:
+    result = synced.dbt("test", "--select", "fct_jobs", "--vars", "{full_tests: sometimes}", check=False)
+    assert result.returncode != 0
+    assert "var full_tests must be true or false, not 'sometimes'" in result.stdout
