@@ -49,8 +49,10 @@ def landed_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def copy_raw(con: duckdb.DuckDBPyConnection) -> tuple[float, int]:
-    """Biggest tables first, each to the next free writer, as generate-raw schedules them."""
+def copy_raw(con: duckdb.DuckDBPyConnection, synced_after: str | None = None) -> tuple[float, int]:
+    """Biggest tables first, each to the next free writer, as generate-raw schedules them; with
+    `synced_after` (a UTC timestamp), only the rows synced after it: what one sync landed."""
+    since = f" where _fivetran_synced > '{synced_after}'::timestamptz" if synced_after else ""
     tables = landed_tables(con)
     for schema, _ in tables:
         con.execute(f"create schema if not exists {schema}")
@@ -67,7 +69,7 @@ def copy_raw(con: duckdb.DuckDBPyConnection) -> tuple[float, int]:
                     schema, name = todo.get_nowait()
                 except queue.Empty:
                     return
-                cursor.execute(f'create table {schema}."{name}" as select * from raw.{schema}."{name}"')
+                cursor.execute(f'create table {schema}."{name}" as select * from raw.{schema}."{name}"{since}')
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread
             failures.append(exc)
         finally:

@@ -2,12 +2,18 @@
 incremental build that follows. Prints wall time and peak memory per phase (median of --runs).
 
     python benchmarks/bench_platform.py --scale 1 --runs 3
+    python benchmarks/bench_platform.py --scale 1 --history-days 1,3 --runs 3   # issue 14's goals
     python benchmarks/bench_platform.py --scale 0.1 --phases generate
 
-At scale 1 on a 2-core, 24 GiB machine: generation, the full build (peak memory under 8 GiB),
-and the daily incremental build, which must cost less than a full build while staying equal to
-one (docs/incremental.md); it prints both and their ratio, and where the incremental build spends
-its time. Each run uses its own warehouse folder under --workdir, so nothing touches .warehouse/.
+Each history (`--history-days`, the days of GPS pings raw holds) is one full cycle with the same
+scale, seed and day's sync. With two histories it prints the goals of issue 14:
+- O(delta): the incremental build on the longer history / on the shorter one (goal <= 1.10);
+- near the floor: the incremental build / its floor (goal <= 2), the floor measured in the same
+  run: storing the rows the sync landed, every table, with generate-raw's writers, plus one dbt
+  invocation's start-up (benchmarks/bench_floor.py);
+- no regression: the full build per day of history, and peak memory (goal under 8 GiB).
+Each run uses its own warehouse folder under --workdir, so nothing touches .warehouse/;
+`--keep DIR` keeps the last run's warehouse of the shortest history (for bench_dashboards.py).
 """
 
 from __future__ import annotations
@@ -24,9 +30,22 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_floor import copy_raw, dbt_one_node  # noqa: E402  (a sibling script, not a package)
+
+from tools.rawgen.generate import connect  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PHASES = ("generate", "full_build", "sync", "incremental_build")
+PHASES = ("generate", "full_build", "sync", "incremental_build", "floor")
+# A fixed landing time: the same data whatever hour the benchmark runs (the GPS volume of a day
+# depends on the hour of the as-of), and a sync a day later.
+AS_OF = "2026-11-20T23:00:00"
+SYNC_AS_OF = "2026-11-21T23:00:00"
+# The daily production job's flags (docs/ci.md): unit tests belong to CI, where the SQL changes.
+DAILY_BUILD = ("--exclude-resource-type", "unit_test")
 
 
 @dataclass
@@ -52,23 +71,64 @@ def timed(command: list[str], env: dict[str, str]) -> Measure:
     return Measure(seconds, int(peak.group(1)) / 1024, result.stdout + result.stderr)
 
 
-def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path) -> dict[str, Measure]:
+def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path, history_days: int,
+            keep: Path | None = None) -> dict[str, Measure]:
     warehouse = workdir / "warehouse"
     shutil.rmtree(workdir, ignore_errors=True)
     env = dict(os.environ, FIELDFORCE_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="local")
     dbt_paths = ["--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     results: dict[str, Measure] = {}
     results["generate"] = timed([str(BIN / "tools"), "generate-raw", "--scale", str(scale), "--seed", str(seed),
-                                 "--gps-days", "1"], env)
-    if "full_build" in phases or "incremental_build" in phases:
+                                 "--as-of", AS_OF, "--gps-days", str(history_days)], env)
+    cycle = {"full_build", "sync", "incremental_build", "floor"}
+    if cycle & set(phases):
         results["full_build"] = timed([str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths], env)
-    if "sync" in phases or "incremental_build" in phases:
-        results["sync"] = timed([str(BIN / "tools"), "sync", "--seed", str(seed + 1), "--span-hours", "24"], env)
+        results["full_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")
+    if cycle - {"full_build"} & set(phases):
+        before_sync = latest_sync(warehouse)
+        results["sync"] = timed([str(BIN / "tools"), "sync", "--seed", str(seed + 1), "--as-of", SYNC_AS_OF,
+                                 "--span-hours", "24"], env)
+        if "floor" in phases:
+            results["floor"] = floor(warehouse, before_sync, workdir / "floor")
     if "incremental_build" in phases:
-        results["incremental_build"] = timed([str(BIN / "dbt"), "build", *dbt_paths], env)
+        results["incremental_build"] = timed([str(BIN / "dbt"), "build", *DAILY_BUILD, *dbt_paths], env)
         results["incremental_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")
+    if keep is not None:
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(warehouse, keep)
     shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+def latest_sync(warehouse: Path) -> str:
+    """The latest `_fivetran_synced` in raw: a sync lands every row after it."""
+    con = duckdb.connect(str(warehouse / "analytics_raw.duckdb"), read_only=True)
+    try:
+        tables = con.execute("select schema_name, table_name from duckdb_tables() "
+                             "where schema_name like 'fivetran_%'").fetchall()
+        latest = max(con.execute(f'select max(_fivetran_synced) from {schema}."{name}"').fetchone()[0]  # type: ignore[index]
+                     for schema, name in tables)
+    finally:
+        con.close()
+    return str(latest)
+
+
+def floor(warehouse: Path, synced_after: str, workdir: Path) -> Measure:
+    """What the incremental build cannot go below: storing what the sync landed, plus dbt's start-up."""
+    raw = warehouse / "analytics_raw.duckdb"
+    workdir.mkdir(parents=True, exist_ok=True)
+    con = connect(workdir / "floor.duckdb")
+    try:
+        con.execute("set max_vacuum_tasks = 0")  # as generate-raw
+        con.execute(f"attach '{raw}' as raw (read_only)")
+        store_seconds, rows = copy_raw(con, synced_after)
+    finally:
+        con.close()
+    dbt_one_node(raw, workdir)  # parses the project whole; the next invocation parses partially, as the build did
+    start_seconds, _ = dbt_one_node(raw, workdir)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return Measure(store_seconds + start_seconds, 0.0, f"{rows:,} rows synced: stored in {store_seconds:.1f} s, "
+                   f"dbt start-up {start_seconds:.1f} s")
 
 
 def slowest_nodes(run_results: Path, count: int = 10) -> list[tuple[str, float]]:
@@ -89,25 +149,8 @@ def rows_landed(output: str) -> int:
     return int(match.group(1).replace(",", "")) if match else 0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {PHASES}")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fieldforce-bench")
-    args = parser.parse_args()
-    phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
-    unknown = set(phases) - set(PHASES)
-    if unknown:
-        parser.error(f"unknown phase(s) {sorted(unknown)}; choose from {PHASES}")
-
-    runs = []
-    for run in range(args.runs):
-        print(f"run {run + 1}/{args.runs} at scale {args.scale} ...", flush=True)
-        runs.append(one_run(args.scale, args.seed, phases, args.workdir))
-
-    print(f"\nscale {args.scale}, {args.runs} run(s), median [min - max]; peak memory is the median of peaks")
+def summarize(runs: list[dict[str, Measure]], label: str) -> dict[str, float]:
+    print(f"\n{label}, {len(runs)} run(s), median [min - max]; peak memory is the median of peaks")
     print(f"{'phase':<20} {'wall s':>9} {'range':>17} {'peak MiB':>10}")
     medians: dict[str, float] = {}
     for phase in PHASES:
@@ -116,20 +159,72 @@ def main() -> None:
             continue
         walls = [m.wall_seconds for m in measures]
         medians[phase] = statistics.median(walls)
-        peak = statistics.median(m.peak_mib for m in measures)
-        print(f"{phase:<20} {medians[phase]:>9.1f} {min(walls):>8.1f} - {max(walls):<7.1f} {peak:>10.0f}")
+        medians[phase + "_peak_mib"] = statistics.median(m.peak_mib for m in measures)
+        peak = f"{medians[phase + '_peak_mib']:>10.0f}" if phase != "floor" else f"{'':>10}  {measures[0].output}"
+        print(f"{phase:<20} {medians[phase]:>9.1f} {min(walls):>8.1f} - {max(walls):<7.1f} {peak}")
     rows = rows_landed(runs[0]["generate"].output)
     if rows:
-        print(f"\ngenerated {rows:,} rows: {rows / medians['generate']:,.0f} rows/s")
-        print("per table (first run):")
-        for line in runs[0]["generate"].output.splitlines():
-            if "rows/s" in line and "done:" not in line:
-                print("  " + line.strip())
-    if "incremental_build" in medians and medians.get("full_build"):
-        print(f"\nincremental build / full build: {medians['incremental_build'] / medians['full_build']:.3f}")
-        print("incremental build, node seconds (first run; 2 threads run nodes side by side):")
-        for name, seconds in runs[0]["incremental_build"].slowest:
-            print(f"  {seconds:7.2f}  {name}")
+        print(f"generated {rows:,} rows: {rows / medians['generate']:,.0f} rows/s")
+    for phase in ("full_build", "incremental_build"):
+        if runs[0].get(phase) and runs[0][phase].slowest:
+            print(f"{phase.replace('_', ' ')}, node seconds (first run; 2 threads run nodes side by side):")
+            for name, seconds in runs[0][phase].slowest:
+                print(f"  {seconds:7.2f}  {name}")
+    return medians
+
+
+def verdict(value: float, goal: float) -> str:
+    return "met" if value <= goal else "NOT MET"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--history-days", default="1", help="comma-separated days of GPS history, e.g. 1,3")
+    parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {PHASES}")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fieldforce-bench")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the shortest history's last warehouse here")
+    args = parser.parse_args()
+    phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
+    unknown = set(phases) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s) {sorted(unknown)}; choose from {PHASES}")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    try:
+        histories = sorted({int(day) for day in args.history_days.split(",") if day.strip()})
+    except ValueError:
+        parser.error(f"--history-days must be whole numbers of days, such as 1,3; not {args.history_days!r}")
+    if not histories or histories[0] < 1 or histories[-1] > 30:
+        parser.error("--history-days must be between 1 and 30 (generate-raw's --gps-days)")
+
+    by_history: dict[int, list[dict[str, Measure]]] = {days: [] for days in histories}
+    for run in range(args.runs):
+        for days in histories:  # interleaved, so that a noisy minute does not favour one history
+            print(f"run {run + 1}/{args.runs}, {days} day(s) of GPS history, scale {args.scale} ...", flush=True)
+            keep = args.keep if days == histories[0] and run == args.runs - 1 else None
+            by_history[days].append(one_run(args.scale, args.seed, phases, args.workdir, days, keep))
+
+    medians = {days: summarize(runs, f"scale {args.scale}, {days} day(s) of GPS history")
+               for days, runs in by_history.items()}
+    print("\ngoals (issue 14)")
+    for days, median in medians.items():
+        if "incremental_build" in median and "floor" in median:
+            ratio = median["incremental_build"] / median["floor"]
+            print(f"  near the floor, {days} day(s): incremental {median['incremental_build']:.1f} s / floor "
+                  f"{median['floor']:.1f} s = {ratio:.2f} (goal <= 2: {verdict(ratio, 2)})")
+        if "full_build" in median:
+            peak = max(median["full_build_peak_mib"], median.get("incremental_build_peak_mib", 0)) / 1024
+            print(f"  full build, {days} day(s): {median['full_build']:.1f} s, {median['full_build'] / days:.1f} s "
+                  f"per day of history; peak {peak:.1f} GiB (goal under 8: {verdict(peak, 8)})")
+    if len(histories) > 1 and all("incremental_build" in medians[d] for d in histories):
+        short, long = medians[histories[0]], medians[histories[-1]]
+        ratio = long["incremental_build"] / short["incremental_build"]
+        print(f"  O(delta): incremental on {histories[-1]} days / on {histories[0]} day(s): "
+              f"{long['incremental_build']:.1f} / {short['incremental_build']:.1f} s = {ratio:.3f} "
+              f"(goal <= 1.10: {verdict(ratio, 1.10)})")
 
 
 if __name__ == "__main__":

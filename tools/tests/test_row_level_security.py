@@ -255,3 +255,33 @@ def test_every_mart_with_a_region_is_read_through_a_secure_view(built: Warehouse
     for table in with_region:
         meta = marts[table]["config"]["meta"]
         assert meta.get("region_scoped") or meta.get("rls_view_of"), table
+
+
+def test_the_dashboard_queries_give_a_regional_user_the_admins_rows_of_their_regions(built: Warehouse) -> None:
+    """The SQL the three Sigma dashboards send (analyses/dashboards, timed by
+    benchmarks/bench_dashboards.py) compiles, answers an admin, and gives a regional user exactly
+    the admin's rows of that user's regions wherever a tile is broken down by region."""
+    built.dbt("compile", "--select", "path:analyses/dashboards")
+    compiled = built.root / "target" / "compiled" / "dbt_fieldforce" / "analyses" / "dashboards"
+    queries = {path.stem: path.read_text() for path in sorted(compiled.glob("*.sql"))}
+    assert {name.partition("__")[0] for name in queries} == {"executive", "revenue", "operations"}
+    regions, is_admin = _mapping()["MARIA_GARCIA"]
+    assert not is_admin and regions
+    with (PROJECT_ROOT / "seeds" / "seed_regions.csv").open(newline="", encoding="utf-8") as handle:
+        codes = {row["region_code"] for row in csv.DictReader(handle) if int(row["region_id"]) in regions}
+    by_region = {"executive__kpis_against_targets": 0, "revenue__by_region": 0, "operations__daily": 1,
+                 "operations__technician_performance": 1}
+    for name, sql in queries.items():
+        admin_rows = _as_user(built, "PRIYA_PATEL", sql)
+        regional_rows = _as_user(built, "MARIA_GARCIA", sql)
+        assert admin_rows, f"{name} gives the admin nothing"
+        assert len(regional_rows) <= len(admin_rows), name
+        if name in by_region:
+            column = by_region[name]
+            mine = regions if name == "revenue__by_region" else codes
+            # a leaderboard keeps its top 100: compare the user's rows with the admin's when neither is cut
+            expected_rows = [row for row in admin_rows if row[column] in mine]
+            if name == "operations__technician_performance" and len(admin_rows) == 100:
+                assert {row[column] for row in regional_rows} <= mine, name
+            else:
+                assert regional_rows == expected_rows, name
