@@ -26,6 +26,10 @@ from pathlib import Path
 
 import duckdb
 
+from tools import paths
+from tools.duckdb_file import open_duckdb
+from tools.errors import ToolError
+
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARDS = ROOT / "analyses" / "dashboards"
 
@@ -153,7 +157,6 @@ def main() -> None:
     if args.runs < 1 or args.sessions < 1 or args.loads < 1:
         parser.error("--runs, --sessions and --loads must be at least 1")
     if args.warehouse is None:
-        from tools import paths
         args.warehouse = paths.raw_database_path().parent
     analytics = args.warehouse / "analytics.duckdb"
     if not analytics.exists():
@@ -162,7 +165,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as workdir:
         queries = compiled_queries(args.warehouse, Path(workdir))
-    con = duckdb.connect(str(analytics), read_only=True)
+    try:
+        con = open_duckdb(analytics, read_only=True)
+    except ToolError as exc:
+        sys.exit(str(exc))
     try:
         con.execute("set TimeZone = 'UTC'")
         known = {row[0] for row in con.execute("select user_name from main_security.user_region_access").fetchall()}

@@ -30,11 +30,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_floor import copy_raw, dbt_one_node  # noqa: E402  (a sibling script, not a package)
 
+from tools.duckdb_file import open_duckdb  # noqa: E402
 from tools.rawgen.generate import connect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +101,7 @@ def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path, his
 
 def latest_sync(warehouse: Path) -> str:
     """The latest `_fivetran_synced` in raw: a sync lands every row after it."""
-    con = duckdb.connect(str(warehouse / "analytics_raw.duckdb"), read_only=True)
+    con = open_duckdb(warehouse / "analytics_raw.duckdb", read_only=True)
     try:
         tables = con.execute("select schema_name, table_name from duckdb_tables() "
                              "where schema_name like 'fivetran_%'").fetchall()

@@ -34,12 +34,11 @@
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') or '' -%}
-    {%- set scope, rest = 'last_run', '' -%}
-    {%- if where == scope or where.startswith(scope ~ ' and ') -%}
-        {%- set rest = where[(scope ~ ' and ') | length:] if where != scope else '' -%}
+    {%- if where == 'last_run' or where.startswith('last_run and ') -%}
+        {%- set own_condition = where[('last_run and ' | length):] -%}
         {%- set conditions = [] if full_tests() else [written_by_last_run(relation)] -%}
-        {%- if rest -%}
-            {%- do conditions.append('(' ~ rest ~ ')') -%}
+        {%- if own_condition -%}
+            {%- do conditions.append('(' ~ own_condition ~ ')') -%}
         {%- endif -%}
         {%- if not conditions -%}
             {{ return(relation) }}

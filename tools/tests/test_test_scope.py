@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
+from datetime import timedelta
 
 import duckdb
 import pytest
@@ -23,22 +23,19 @@ def synced(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Wareho
     """The built warehouse after a day's sync and the incremental build that follows it."""
     wh = Warehouse(tmp_path_factory.mktemp("scope"))
     shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
-    result = wh.tools("sync", "--seed", "77", "--as-of", AS_OF.replace(day=AS_OF.day + 1).isoformat(), "--quiet")
+    result = wh.tools("sync", "--seed", "77", "--as-of", (AS_OF + timedelta(days=1)).isoformat(), "--quiet")
     assert result.returncode == 0, result.stderr
     wh.dbt("build")
     return wh
 
 
-def test_results(wh: Warehouse, *args: str) -> dict[str, tuple[str, int]]:
+def tests_of_the_defects(wh: Warehouse, *args: str) -> dict[str, tuple[str, int]]:
     """`dbt test` of the models that carry the defects: each test's status and failing rows."""
     wh.dbt("test", "--select", "base_postgres__jobs", "base_quickbooks__invoice", "base_telematics__gps_events",
            "fct_jobs", *args, check=False)
     results = json.loads((wh.root / "target" / "run_results.json").read_text())["results"]
     return {r["unique_id"].split(".")[2]: (r["status"], r["failures"] or 0) for r in results
             if r["unique_id"].startswith("test.")}
-
-
-test_results.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 def failing(results: dict[str, tuple[str, int]]) -> dict[str, int]:
@@ -48,7 +45,7 @@ def failing(results: dict[str, tuple[str, int]]) -> dict[str, int]:
 def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run_all(synced: Warehouse) -> None:
     analytics = duckdb.connect(str(synced.analytics_path))
     try:
-        analytics.execute("attach '{}' as analytics_raw".format(synced.raw_path))
+        analytics.execute(f"attach '{synced.raw_path}' as analytics_raw")
         last_run = "(select max(_dbt_loaded_at) from {})"
         # 1. an older job stored twice: not a key the last run wrote
         analytics.execute(f"""
@@ -105,13 +102,13 @@ def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run
     finally:
         analytics.close()
 
-    daily = failing(test_results(synced))
+    daily = failing(tests_of_the_defects(synced))
     assert daily == {
         "unique_base_quickbooks__invoice_invoice_id__last_run": 1,
         "holds_every_raw_version_base_quickbooks__invoice_invoice_id__source_fivetran_quickbooks_invoice_": 1,
         "holds_every_raw_version_base_telematics__gps_events_first__gps_event_id__source_fivetran_telematics_gps_events_": 1,
     }, daily
-    full = failing(test_results(synced, "--vars", "{full_tests: true}"))
+    full = failing(tests_of_the_defects(synced, "--vars", "{full_tests: true}"))
     assert full == {
         **daily,
         "unique_base_postgres__jobs_job_id__last_run": 1,
