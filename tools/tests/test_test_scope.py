@@ -29,7 +29,7 @@ def synced(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Wareho
     return wh
 
 
-def tests_of_the_defects(wh: Warehouse, *args: str) -> dict[str, tuple[str, int]]:
+def results_of_the_defect_tests(wh: Warehouse, *args: str) -> dict[str, tuple[str, int]]:
     """`dbt test` of the models that carry the defects: each test's status and failing rows."""
     wh.dbt("test", "--select", "base_postgres__jobs", "base_quickbooks__invoice", "base_telematics__gps_events",
            "fct_jobs", *args, check=False)
@@ -102,13 +102,13 @@ def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run
     finally:
         analytics.close()
 
-    daily = failing(tests_of_the_defects(synced))
+    daily = failing(results_of_the_defect_tests(synced))
     assert daily == {
         "unique_base_quickbooks__invoice_invoice_id__last_run": 1,
         "holds_every_raw_version_base_quickbooks__invoice_invoice_id__source_fivetran_quickbooks_invoice_": 1,
         "holds_every_raw_version_base_telematics__gps_events_first__gps_event_id__source_fivetran_telematics_gps_events_": 1,
     }, daily
-    full = failing(tests_of_the_defects(synced, "--vars", "{full_tests: true}"))
+    full = failing(results_of_the_defect_tests(synced, "--vars", "{full_tests: true}"))
     assert full == {
         **daily,
         "unique_base_postgres__jobs_job_id__last_run": 1,
