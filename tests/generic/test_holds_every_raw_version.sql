@@ -10,10 +10,12 @@
     `dbt build --select <base table>+ --full-refresh`, and a larger `staging_lookback_hours` if
     it happens again (docs/incremental.md).
 
-    A daily run compares the raw rows synced in the last `raw_test_window_hours` before the
-    table's high-water mark, so a row committed up to that long after later ones fails the run
-    that should have read it; a full-test run (`full_tests`, weekly and in CI) compares whole
-    tables, which also finds older misses and rows removed from raw (macros/test_scope.sql).
+    A daily run compares the raw rows synced since `raw_test_window_hours` before the table's
+    high-water mark as it stood before its last run (the latest sync time of the rows that run did
+    not write): that run's batch and a day before it, whatever the history holds, so a row
+    Fivetran commits up to that long after later ones fails the run that should have read it. A full-test run (`full_tests`, weekly and in CI) compares whole tables, which
+    also finds older misses and rows removed from raw (macros/test_scope.sql). After a full
+    build, which writes every row in one run, the comparison is whole either way.
 
     `keys` maps the raw key columns to the table's: {id: job_id}.
 #}
@@ -30,10 +32,17 @@
 with
 
 {% if scoped -%}
+-- the high-water mark before the last run, from the rows it did not write (after a full build
+-- there are none: compare everything)
 window_start as (
 
-    select {{ dbt.dateadd('hour', -1 * var('raw_test_window_hours'), 'max(_fivetran_synced)') }} as synced_from
+    select
+        coalesce(
+            {{ dbt.dateadd('hour', -1 * var('raw_test_window_hours'), 'max(_fivetran_synced)') }},
+            cast('1900-01-01' as {{ dbt.type_timestamp() }})
+        ) as synced_from
     from {{ model }}
+    where _dbt_loaded_at < (select max(last_run._dbt_loaded_at) from {{ model }} as last_run)
 
 ),
 
@@ -63,17 +72,12 @@ stored as (
         _fivetran_synced
     from {{ model }}
     {% if scoped -%}
-    where
-        _fivetran_synced >= (select synced_from from window_start)
-        {%- if keep == 'first' %}
-        -- a ping first delivered before the window and delivered again in it
-        or ({{ model_keys | join(', ') }}) in (select {{ model_keys | join(', ') }} from raw_versions)
-        {%- endif %}
+    where _fivetran_synced >= (select synced_from from window_start)
     {% endif %}
 
 ),
 
-missed as (
+compared as (
 
     select
         {% for model_key in model_keys -%}
@@ -88,17 +92,49 @@ missed as (
             raw_versions.{{ model_key }} = stored.{{ model_key }}
             {%- if not loop.last %} and {% endif %}
             {% endfor %}
+    where raw_versions._fivetran_synced is distinct from stored._fivetran_synced
+
+),
+
+{% if scoped and keep == 'first' -%}
+
+-- A later delivery, in the window, of an event first delivered before it: the table holds the
+-- first one, from before the window. Only the few keys the window lacks are looked up whole.
+stored_before_window as (
+
+    select {{ model_keys | join(', ') }}
+    from {{ model }}
     where
-        raw_versions._fivetran_synced is distinct from stored._fivetran_synced
-        {%- if scoped and keep == 'first' %}
-        -- the window holds a later delivery of a ping stored from before it: that is its first
-        and not (
-            stored._fivetran_synced < raw_versions._fivetran_synced
-            and stored._fivetran_synced < (select synced_from from window_start)
+        _fivetran_synced < (select synced_from from window_start)
+        and ({{ model_keys | join(', ') }}) in (
+            select {{ model_keys | join(', ') }} from compared where stored_synced is null
         )
-        {%- endif %}
+
+),
+
+missed as (
+
+    select compared.*
+    from compared
+    left join stored_before_window
+        on
+            {% for model_key in model_keys -%}
+            compared.{{ model_key }} = stored_before_window.{{ model_key }}
+            {%- if not loop.last %} and {% endif %}
+            {% endfor %}
+    where stored_before_window.{{ model_keys[0] }} is null
 
 )
+
+{%- else -%}
+
+missed as (
+
+    select * from compared
+
+)
+
+{%- endif %}
 
 select * from missed
 

@@ -3,6 +3,7 @@ the build is clean, and the marts reconcile with the sources."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -61,6 +62,16 @@ def test_incremental_runs_equal_a_full_refresh(synced_three_times: Warehouse, tm
     assert differences(incremental, wh.analytics_path, wh.raw_path) == {}
     empty = [t for t in tables if wh.query(f"select count(*) from {t}")[0][0] == 0]
     assert empty == []
+
+
+def test_the_pings_of_a_sync_are_inserted_through_a_temporary_view(synced_three_times: Warehouse) -> None:
+    """tmp_relation_type='view' (macros/tmp_relation_view.sql): the incremental runs stage the new
+    pings in a view, so one insert writes them; the other incremental models stage in a table."""
+    # every build's log, also those dbt has rotated out of dbt.log
+    log = "".join(path.read_text() for path in (synced_three_times.root / "logs").glob("dbt.log*"))
+    assert len(re.findall(r'create temporary view "base_telematics__gps_events__dbt_tmp\d+"', log)) == 3
+    assert not re.search(r'create temporary table\s+"base_telematics__gps_events__dbt_tmp', log)
+    assert len(re.findall(r'create temporary table\s+"base_postgres__jobs__dbt_tmp\d+"', log)) == 3
 
 
 def test_syncs_reached_the_marts(synced_three_times: Warehouse) -> None:

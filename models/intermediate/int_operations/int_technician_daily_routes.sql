@@ -32,15 +32,23 @@ pings as (
 
 {% if is_incremental() %}
 
+-- A read of its own, not of `pings`: DuckDB would hold every ping in memory to serve two
+-- readers of one CTE, whatever the history.
+written_pings as (
+
+    select * from {{ ref('base_telematics__gps_events') }}
+    where
+        {{ loaded_since_last_run() }}
+        or {{ backfill_filter('cast(event_at as date)') }}
+
+),
+
 changed_days as (
 
     select distinct
         technician_id,
         cast(event_at as date) as route_date
-    from pings
-    where
-        {{ loaded_since_last_run() }}
-        or {{ backfill_filter('cast(event_at as date)') }}
+    from written_pings
 
 ),
 
@@ -85,6 +93,12 @@ day_pings as (
         on
             pings.technician_id = stored_routes.technician_id
             and cast(pings.event_at as date) = stored_routes.route_date
+    -- one bound on the column itself, so that the scan skips the (micro-)partitions of older
+    -- days rather than joining every ping ever stored
+    where
+        pings.event_at >= (
+            select cast(min(touched.route_date) as {{ dbt.type_timestamp() }}) from changed_days as touched
+        )
     {% endif %}
 
 ),
@@ -175,9 +189,8 @@ legs as (
         lag(event_at) over ({{ in_order }}) as previous_event_at,
         lag(is_ignition_on) over ({{ in_order }}) as was_ignition_on,
         lag(speed_mph) over ({{ in_order }}) as previous_speed_mph,
-        first_value(gps_event_id) over (
-            partition by technician_id, route_date order by event_at desc, gps_event_id desc
-        ) as last_gps_event_id
+        -- the day's last ping: in the same order as the legs, so that one sort serves both
+        lead(false, 1, true) over ({{ in_order }}) as is_last_ping
     from measured_pings
 
 ),
@@ -190,7 +203,7 @@ measured as (
         event_at,
         speed_mph,
         is_counted,
-        last_gps_event_id,
+        case when is_last_ping then gps_event_id end as last_gps_event_id,
         _fivetran_synced,
         {%- set leg_miles = haversine_miles('previous_latitude', 'previous_longitude', 'latitude', 'longitude') %}
         case

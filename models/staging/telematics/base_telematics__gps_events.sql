@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
+        tmp_relation_type='view',
         on_schema_change='fail',
         pre_hook="{{ delete_later_deliveries(source('fivetran_telematics', 'gps_events'), 'event_id', 'gps_event_id') }}",
     )
@@ -30,18 +31,23 @@ source as (
 latest as (
 
     -- retried webhook deliveries land the same ping twice; keep the first delivery
-    {{ deduplicate('source', partition_by='event_id', order_by='_fivetran_synced') }}
+    {{ first_deliveries('source', 'event_id') }}
 
 ),
 
 {% if is_incremental() %}
 
--- A retried delivery repeats its ping's event_at, so only pings stored from the batch's
--- earliest event on can be delivered again: the rest of the table is never read.
+-- A retried delivery repeats its ping's event_at, so only the pings stored in the hours the
+-- batch has events in can be delivered again: whatever the history, the join builds on the
+-- last hours' pings (and a late van's), not on the whole table.
 stored as (
 
+    {%- set event_hour = dbt.date_trunc('hour', 'cast(source.event_at as ' ~ dbt.type_timestamp() ~ ')') %}
     select gps_event_id from {{ this }}
-    where event_at >= (select min(cast(source.event_at as {{ dbt.type_timestamp() }})) from source)
+    where
+        {{ dbt.date_trunc('hour', 'event_at') }} in (
+            select distinct {{ event_hour }} from source
+        )
 
 ),
 
