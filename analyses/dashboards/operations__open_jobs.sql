@@ -2,30 +2,30 @@
 
 with
 
-jobs as (
+board as (
 
-    select * from {{ ref('v_fct_jobs_rls') }}
+    select * from {{ ref('v_rpt_job_board_daily_rls') }}
 
 ),
 
 window_start as (
 
-    select {{ dbt.dateadd('day', -7, 'max(job_scheduled_date)') }} as start_date
-    from jobs
+    select {{ dbt.dateadd('day', -7, 'max(scheduled_date)') }} as start_date
+    from board
 
 ),
 
 final as (
 
     select
-        jobs.job_scheduled_date,
-        jobs.job_status,
-        jobs.job_priority,
-        count(*) as jobs,
-        sum(jobs.total_amount) as total_amount
-    from jobs
-    inner join window_start on jobs.job_scheduled_date >= window_start.start_date
-    group by jobs.job_scheduled_date, jobs.job_status, jobs.job_priority
+        board.scheduled_date as job_scheduled_date,
+        board.job_status,
+        board.job_priority,
+        sum(board.jobs) as jobs,
+        sum(board.total_amount) as total_amount
+    from board
+    inner join window_start on board.scheduled_date >= window_start.start_date
+    group by board.scheduled_date, board.job_status, board.job_priority
 
 )
 

@@ -28,6 +28,8 @@ REGIONAL_VIEWS = {
     "revenue": ("main_finance.v_fct_revenue_rls", "main_finance.fct_revenue", "revenue_id"),
     "operations": ("main_operations.v_rpt_operations_daily_rls", "main_operations.rpt_operations_daily",
                    "operations_day_id"),
+    "job_board": ("main_operations.v_rpt_job_board_daily_rls", "main_operations.rpt_job_board_daily",
+                  "job_board_row_id"),
     "performance": ("main_operations.v_fct_technician_performance_rls",
                     "main_operations.fct_technician_performance", "technician_day_id"),
     "customers": ("main_core.v_dim_customers_rls", "main_core.dim_customers", "customer_id"),
@@ -285,3 +287,29 @@ def test_the_dashboard_queries_give_a_regional_user_the_admins_rows_of_their_reg
                 assert {row[column] for row in regional_rows} <= mine, name
             else:
                 assert regional_rows == expected_rows, name
+
+
+def test_the_job_board_holds_the_jobs_each_user_may_see(built: Warehouse) -> None:
+    """The pre-aggregated job board answers the operations dashboard's tile exactly as counting
+    the user's jobs in v_fct_jobs_rls does: for an admin, a regional user and an unmapped one."""
+    built.dbt("compile", "--select", "path:analyses/dashboards/operations__open_jobs.sql")
+    board_sql = (built.root / "target" / "compiled" / "dbt_fieldforce" / "analyses" / "dashboards"
+                 / "operations__open_jobs.sql").read_text()
+    assert "v_rpt_job_board_daily_rls" in board_sql and "fct_jobs" not in board_sql
+    from_jobs_sql = """
+        with window_start as (
+            select max(job_scheduled_date) - interval 7 day as start_date from main_core.v_fct_jobs_rls
+        )
+        select jobs.job_scheduled_date, jobs.job_status, jobs.job_priority, count(*), sum(jobs.total_amount)
+        from main_core.v_fct_jobs_rls as jobs
+        inner join window_start on jobs.job_scheduled_date >= window_start.start_date
+        group by all
+        order by 1, 2, 3"""
+    for user in ("PRIYA_PATEL", "MARIA_GARCIA", "NOBODY_MAPPED"):
+        expected_rows = _as_user(built, user, from_jobs_sql)
+        assert _as_user(built, user, board_sql) == expected_rows, user
+        assert bool(expected_rows) == (user != "NOBODY_MAPPED"), user
+    whole = built.query("select sum(jobs), sum(total_amount) from main_operations.rpt_job_board_daily")
+    assert whole == built.query(
+        "select count(*), sum(jobs.total_amount) from main_core.fct_jobs as jobs "
+        "inner join main_core.dim_customers as customers on jobs.customer_id = customers.customer_id")

@@ -186,6 +186,7 @@ def test_secure_views_filter_by_current_user(prod_run: OfflineRun) -> None:
              if (m := re.match(r"create or replace secure view (\S+)", s))}
     assert set(views) == {"analytics_marts.core.v_fct_jobs_rls", "analytics_marts.finance.v_fct_revenue_rls",
                           "analytics_marts.operations.v_rpt_operations_daily_rls",
+                          "analytics_marts.operations.v_rpt_job_board_daily_rls",
                           "analytics_marts.operations.v_fct_technician_performance_rls",
                           "analytics_marts.core.v_dim_customers_rls", "analytics_marts.core.v_dim_technicians_rls",
                           "analytics_marts.executive.v_rpt_executive_summary_rls"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -119,6 +120,32 @@ def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run
         "not_null_fct_jobs_customer_id": 1,
         "holds_every_raw_version_base_postgres__jobs_job_id__source_fivetran_postgres_jobs_": 1,
     }, full
+
+
+def test_a_redelivered_ping_with_another_time_fails_the_run_that_stores_it_twice(
+        built: Warehouse, tmp_path: Path) -> None:
+    """An incremental run looks for a delivery's earlier copy among the stored pings of the same
+    hours (docs/incremental.md): a ping delivered again under another event_at, which Fivetran's
+    webhooks never do, is stored twice, and the daily `unique` test on its key says so."""
+    wh = Warehouse(tmp_path)
+    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    raw = duckdb.connect(str(wh.raw_path))
+    try:
+        raw.execute("""
+            insert into fivetran_telematics.gps_events by name
+            select * replace (_fivetran_id || '-moved' as _fivetran_id, event_at + interval 3 hour as event_at,
+                              (select max(_fivetran_synced) from fivetran_telematics.gps_events)
+                              + interval 1 hour as _fivetran_synced)
+            from fivetran_telematics.gps_events
+            order by event_id
+            limit 1""")
+    finally:
+        raw.close()
+    wh.dbt("build", "--select", "base_telematics__gps_events", check=False)
+    results = json.loads((wh.root / "target" / "run_results.json").read_text())["results"]
+    statuses = {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in results}
+    assert statuses["base_telematics__gps_events"] == ("success", None)
+    assert statuses["unique_base_telematics__gps_events_gps_event_id__last_run"] == ("fail", 1)
 
 
 def test_a_daily_test_reads_the_rows_of_the_last_run_and_keeps_its_own_where(synced: Warehouse) -> None:
