@@ -254,7 +254,7 @@ def test_sigma_reads_region_scoped_marts_only_through_their_secure_views(manifes
     scoped = {n["name"] for n in marts if n["config"]["meta"].get("region_scoped")}
     views = {n["name"]: n["config"]["meta"].get("rls_view_of") for n in marts if n["config"]["meta"].get("rls_view_of")}
     assert scoped == {"dim_customers", "dim_technicians", "fct_jobs", "fct_revenue", "fct_technician_performance",
-                      "rpt_operations_daily", "rpt_executive_summary"}
+                      "rpt_operations_daily", "rpt_job_board_daily", "rpt_executive_summary"}
     # every mart with a region of its own is scoped (fct_jobs is, through its customer)
     assert {n["name"] for n in marts if "region_id" in n["columns"] and n["name"] not in views} <= scoped
     # one secure view per scoped mart, reading it and filtering by the current user
