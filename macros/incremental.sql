@@ -24,10 +24,10 @@
     )
 {%- endmacro %}
 
-{#- The raw rows a base table reads in an incremental run (an empty table reads all of raw). -#}
 {#-
-    One comparison with one value, so that the scan skips the row groups (micro-partitions) synced
-    before it: an `or` beside it would make DuckDB read every row of raw to test it.
+    The raw rows a base table reads in an incremental run (an empty table reads all of raw): one
+    comparison with one value, so that the scan skips the row groups (micro-partitions) synced
+    before it; an `or` beside it would make DuckDB read every row of raw to test it.
 -#}
 {% macro staging_batch_filter(synced_column='_fivetran_synced') -%}
     {{ synced_column }} >= coalesce(

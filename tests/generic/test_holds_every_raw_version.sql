@@ -13,9 +13,10 @@
     A daily run compares the raw rows synced since `raw_test_window_hours` before the table's
     high-water mark as it stood before its last run (the latest sync time of the rows that run did
     not write): that run's batch and a day before it, whatever the history holds, so a row
-    Fivetran commits up to that long after later ones fails the run that should have read it. A full-test run (`full_tests`, weekly and in CI) compares whole tables, which
-    also finds older misses and rows removed from raw (macros/test_scope.sql). After a full
-    build, which writes every row in one run, the comparison is whole either way.
+    Fivetran commits up to that long after later ones fails the run that should have read it.
+    A full-test run (`full_tests`, weekly and in CI) compares whole tables, which also finds
+    older misses and rows removed from raw (macros/test_scope.sql). After a full build, which
+    writes every row in one run, the comparison is whole either way.
 
     `keys` maps the raw key columns to the table's: {id: job_id}.
 #}
@@ -42,7 +43,7 @@ window_start as (
             cast('1900-01-01' as {{ dbt.type_timestamp() }})
         ) as synced_from
     from {{ model }}
-    where _dbt_loaded_at < (select max(last_run._dbt_loaded_at) from {{ model }} as last_run)
+    where not ({{ written_by_last_run(model) }})
 
 ),
 
