@@ -34,15 +34,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DASHBOARDS = ROOT / "analyses" / "dashboards"
 
 
-def compiled_queries(warehouse: Path, workdir: Path) -> dict[str, dict[str, str]]:
-    """{dashboard: {tile: SQL}}, compiled by dbt against the warehouse's target."""
+def compile_with_dbt(warehouse: Path, workdir: Path, selection: str) -> Path:
+    """`dbt compile --select selection` against the warehouse; the folder of the compiled SQL."""
     env = dict(os.environ, FIELDFORCE_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="local")
-    command = [str(Path(sys.executable).parent / "dbt"), "compile", "--select", "path:analyses/dashboards",
+    command = [str(Path(sys.executable).parent / "dbt"), "compile", "--select", selection,
                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}")
-    compiled = workdir / "target" / "compiled" / "dbt_fieldforce" / "analyses" / "dashboards"
+    return workdir / "target" / "compiled" / "dbt_fieldforce"
+
+
+def compiled_queries(warehouse: Path, workdir: Path) -> dict[str, dict[str, str]]:
+    """{dashboard: {tile: SQL}}, compiled by dbt against the warehouse's target."""
+    compiled = compile_with_dbt(warehouse, workdir, "path:analyses/dashboards") / "analyses" / "dashboards"
     queries: dict[str, dict[str, str]] = defaultdict(dict)
     for path in sorted(compiled.glob("*.sql")):
         dashboard, _, tile = path.stem.partition("__")

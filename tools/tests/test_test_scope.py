@@ -169,6 +169,25 @@ def test_a_daily_test_reads_the_rows_of_the_last_run_and_keeps_its_own_where(syn
     assert "_dbt_loaded_at" not in unique and " in (" not in unique and "group by unique_field" in unique
 
 
+def test_after_a_full_build_a_uniqueness_test_groups_the_table_without_a_semi_join(
+        built: Warehouse, tmp_path: Path) -> None:
+    """A full build's run wrote every key, so checking the written keys against the whole table is
+    a plain group-by, which is cheaper; once an incremental run has written some rows, it is scoped."""
+    wh = Warehouse(tmp_path)
+    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    unique_sql = (wh.root / "target" / "compiled" / "dbt_fieldforce" / "models" / "marts" / "core"
+                  / "_core__models.yml" / "unique_fct_jobs_job_id__last_run.sql")
+
+    wh.dbt("compile", "--select", "fct_jobs")
+    assert " in (" not in unique_sql.read_text() and "group by unique_field" in unique_sql.read_text()
+
+    with duckdb.connect(str(wh.analytics_path)) as con:
+        con.execute("update main_core.fct_jobs set _dbt_loaded_at = _dbt_loaded_at - interval 1 day "
+                    "where job_id = (select min(job_id) from main_core.fct_jobs)")
+    wh.dbt("compile", "--select", "fct_jobs")
+    assert 'from "analytics"."main_core"."fct_jobs"\n    where (job_id) in (' in unique_sql.read_text()
+
+
 def test_full_tests_must_be_a_boolean(synced: Warehouse) -> None:
     result = synced.dbt("test", "--select", "fct_jobs", "--vars", "{full_tests: sometimes}", check=False)
     assert result.returncode != 0
