@@ -227,6 +227,47 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
         sys.exit(1)
 
 
+# --- operations (docs/runbook.md) -------------------------------------------------------------
+
+
+@main.command("alert")
+@click.option("--run-results", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="run_results.json of a dbt build, run, test, seed or snapshot.")
+@click.option("--sources", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="sources.json of `dbt source freshness`.")
+@click.option("--environment", type=click.Choice(["prod", "ci", "dev"]), default="dev", show_default=True,
+              help="Which routes of the policy apply (ops/alerts.yml).")
+@click.option("--dry-run", is_flag=True, help="Print the payloads instead of sending them; change nothing.")
+@click.option("--policy", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The alert policy (default: ops/alerts.yml).")
+@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Open incidents and failing-run counts (default: .alerts/ledger-<environment>.json).")
+@click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path(".alerts/undelivered.jsonl"), show_default=True,
+              help="Where messages that could not be sent are appended.")
+def alert_command(run_results: Path | None, sources: Path | None, environment: str, dry_run: bool,
+                  policy: Path | None, ledger: Path | None, undelivered: Path) -> None:
+    """Send the alerts a dbt run's artifacts call for, by the SDD's alert matrix: production
+    errors page PagerDuty (once per failing node; resolved when it passes again), the rest posts
+    one Slack message per run. SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL
+    come from the environment.
+
+    Exit 0: sent (or nothing to send); 3: a message could not be delivered (it is in
+    --undelivered); 1: an unreadable artifact or policy. Run it after the build, keeping the
+    build's own exit status: `dbt build; status=$?; tools alert ...; exit $status`.
+    """
+    from tools.alerts.config import DEFAULT_POLICY, Endpoints, load_policy
+    from tools.alerts.run import run_alerts
+
+    if run_results is None and sources is None:
+        raise click.UsageError("give --run-results, --sources or both")
+    loaded = load_policy(policy or DEFAULT_POLICY)
+    status = run_alerts(run_results, sources, environment, loaded,
+                        ledger or Path(".alerts") / f"ledger-{environment}.json", undelivered, dry_run,
+                        Endpoints.from_environment(), click.echo)
+    sys.exit(status)
+
+
 # --- Snowflake production path (docs/snowflake.md) ------------------------------------------
 
 

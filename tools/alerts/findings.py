@@ -1,0 +1,143 @@
+"""What a dbt run's artifacts say went wrong (or right again), node by node.
+
+Pure: the artifacts' JSON in, findings out. `run_results.json` (a build, run, test, seed or
+snapshot) and `sources.json` (`dbt source freshness`) are dbt's documented artifacts; a file
+that is not one of them is one ToolError naming the file and what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from tools.errors import ToolError
+
+# What happened to a node, in the terms of the alert matrix (tools/alerts/policy.py).
+Kind = Literal["node_error", "test_fail", "test_warn", "freshness_error", "freshness_warn", "ok"]
+KINDS: tuple[Kind, ...] = ("node_error", "test_fail", "test_warn", "freshness_error", "freshness_warn")
+
+RUN_RESULTS_SCHEMA = "https://schemas.getdbt.com/dbt/run-results/"
+SOURCES_SCHEMA = "https://schemas.getdbt.com/dbt/sources/"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One node's outcome: `kind` is "ok" for a node that ran cleanly (it may resolve an incident)."""
+
+    unique_id: str
+    kind: Kind
+    message: str = ""
+    failures: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The node's name as dbt prints it: model.proj.fct_jobs -> fct_jobs, source.proj.src.t -> src.t,
+        test.proj.unique_x.0a1b2c (a generic test's hash) -> unique_x."""
+        parts = self.unique_id.split(".")
+        if parts[0] == "test" and len(parts) > 3:
+            return parts[2]
+        if parts[0] == "unit_test":  # unit_test.proj.model.name
+            return parts[-1]
+        return ".".join(parts[2:]) or self.unique_id
+
+    @property
+    def resource_type(self) -> str:
+        return self.unique_id.split(".", 1)[0]
+
+
+def first_line(message: str | None) -> str:
+    for line in (message or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _kind_of_run_result(unique_id: str, status: str) -> Kind | None:
+    if status in ("success", "pass"):
+        return "ok"
+    if status in ("skipped", "no-op"):
+        return None  # skipped because an upstream node failed (that one alerts), or nothing to run
+    if status in ("error", "runtime error", "partial success"):  # partial: some microbatches failed
+        return "node_error"
+    if status == "fail":
+        return "test_fail"
+    if status == "warn":
+        return "test_warn" if unique_id.startswith(("test.", "unit_test.")) else "ok"
+    raise ValueError(status)
+
+
+def _kind_of_freshness(status: str) -> Kind:
+    kinds: dict[str, Kind] = {"pass": "ok", "warn": "freshness_warn", "error": "freshness_error",
+                              "runtime error": "node_error"}
+    return kinds[status]
+
+
+def load_artifact(path: Path, schema: str, what: str) -> dict[str, Any]:
+    """The artifact's JSON, checked to be the dbt artifact it should be."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ToolError(f"{path}: no such file (the {what} of a dbt invocation)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToolError(f"{path}: cannot read it: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"{path}: not JSON ({exc.msg}, line {exc.lineno}): is it a {what}?") from None
+    version = document.get("metadata", {}).get("dbt_schema_version", "") if isinstance(document, dict) else ""
+    if not isinstance(version, str) or not version.startswith(schema):
+        raise ToolError(f"{path}: not a dbt {what} (metadata.dbt_schema_version is {version or 'missing'!r}, "
+                        f"expected {schema}...)")
+    if not isinstance(document.get("results"), list):
+        raise ToolError(f"{path}: a {what} without a 'results' list")
+    return document
+
+
+def _field(path: Path, index: int, result: Any, key: str) -> Any:
+    if not isinstance(result, dict) or key not in result:
+        raise ToolError(f"{path}: results[{index}] has no '{key}'")
+    return result[key]
+
+
+def findings_of_run_results(path: Path) -> tuple[list[Finding], dict[str, Any]]:
+    """Every node of a run_results.json that ran, with its kind, and the artifact's metadata."""
+    document = load_artifact(path, RUN_RESULTS_SCHEMA, "run_results.json")
+    findings = []
+    for index, result in enumerate(document["results"]):
+        unique_id = _field(path, index, result, "unique_id")
+        status = _field(path, index, result, "status")
+        if not isinstance(unique_id, str) or not isinstance(status, str):
+            raise ToolError(f"{path}: results[{index}] has a unique_id or status that is not text")
+        try:
+            kind = _kind_of_run_result(unique_id, status)
+        except ValueError:
+            raise ToolError(f"{path}: results[{index}] ({unique_id}) has an unknown status {status!r}") from None
+        if kind is None:
+            continue
+        failures = result.get("failures")
+        findings.append(Finding(unique_id, kind, first_line(result.get("message")),
+                                failures if isinstance(failures, int) and kind in ("test_fail", "test_warn") else None))
+    return findings, document["metadata"]
+
+
+def findings_of_sources(path: Path) -> tuple[list[Finding], dict[str, Any]]:
+    """Every source table of a sources.json, with its freshness kind, and the artifact's metadata."""
+    document = load_artifact(path, SOURCES_SCHEMA, "sources.json")
+    findings = []
+    for index, result in enumerate(document["results"]):
+        unique_id = _field(path, index, result, "unique_id")
+        status = _field(path, index, result, "status")
+        try:
+            kind = _kind_of_freshness(status)
+        except (KeyError, TypeError):
+            raise ToolError(f"{path}: results[{index}] ({unique_id}) has an unknown status {status!r}") from None
+        if kind == "ok":
+            message = ""
+        elif kind == "node_error":
+            message = first_line(result.get("error")) or "freshness could not be checked"
+        else:
+            late = result.get("max_loaded_at_time_ago_in_s")
+            message = (f"last loaded {late / 3600:.1f} h ago" if isinstance(late, (int, float))
+                       else "last load time unknown")
+        findings.append(Finding(unique_id, kind, message))
+    return findings, document["metadata"]
