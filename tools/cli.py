@@ -268,6 +268,38 @@ def alert_command(run_results: Path | None, sources: Path | None, environment: s
     sys.exit(status)
 
 
+@main.command("webhook-serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--policy", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The alert policy (default: ops/alerts.yml).")
+@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path(".alerts/ledger-webhook.json"), show_default=True)
+@click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path(".alerts/undelivered.jsonl"), show_default=True)
+@click.option("--production-environment", "production", multiple=True, default=("Production",), show_default=True,
+              help="dbt Cloud environment names whose failures page (repeatable).")
+def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Path, undelivered: Path,
+                          production: tuple[str, ...]) -> None:
+    """Serve POST /webhooks/dbt-cloud: verify dbt Cloud's signature (DBT_CLOUD_WEBHOOK_SECRET), then
+    page PagerDuty for a production run that errored and post other failures to Slack, as
+    `tools alert` does."""
+    import os
+
+    import uvicorn
+
+    from tools.alerts.config import DEFAULT_POLICY, Endpoints, load_policy
+    from tools.alerts.webhook import WebhookSettings, create_app
+
+    secret = os.environ.get("DBT_CLOUD_WEBHOOK_SECRET")
+    if not secret:
+        raise ToolError("DBT_CLOUD_WEBHOOK_SECRET is not set: the webhook's secret from dbt Cloud "
+                        "(Account settings, Webhooks), which signs every delivery")
+    settings = WebhookSettings(secret.encode("utf-8"), ledger, undelivered, production_environments=production)
+    app = create_app(settings, load_policy(policy or DEFAULT_POLICY), Endpoints.from_environment())
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 # --- Snowflake production path (docs/snowflake.md) ------------------------------------------
 
 

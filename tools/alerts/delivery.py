@@ -64,24 +64,28 @@ def send_one(client: httpx.Client, url: str, body: dict[str, Any], settings: Del
 
 
 def deliver(plan: Plan, endpoints: Endpoints, settings: Delivery,
-            sleep: Callable[[float], None] = time.sleep,
-            transport: httpx.BaseTransport | None = None) -> Outcome:
-    """Send every message, in order; record the ones delivered in the plan's ledger."""
+            sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> Outcome:
+    """Send every message, in order; record the ones delivered in the plan's ledger. A long-lived
+    caller (the webhook service) passes its client: making one loads the CA bundle each time."""
     outcome = Outcome()
-    with httpx.Client(transport=transport) as client:
-        for message in plan.messages:
-            target = _target(message, endpoints)
-            if isinstance(target, str):
-                outcome.undelivered.append((message, target))
-                continue
-            url, body = target
-            reason = send_one(client, url, body, settings, sleep)
-            if reason is None:
-                outcome.delivered.append(message)
-                record_delivered(plan, message)
-            else:
-                # The host only: a Slack webhook's path is its secret.
-                outcome.undelivered.append((message, f"{httpx.URL(url).host}: {reason}"))
+    if not plan.messages:
+        return outcome
+    if client is None:
+        with httpx.Client() as own:
+            return deliver(plan, endpoints, settings, sleep, own)
+    for message in plan.messages:
+        target = _target(message, endpoints)
+        if isinstance(target, str):
+            outcome.undelivered.append((message, target))
+            continue
+        url, body = target
+        reason = send_one(client, url, body, settings, sleep)
+        if reason is None:
+            outcome.delivered.append(message)
+            record_delivered(plan, message)
+        else:
+            # The host only: a Slack webhook's path is its secret.
+            outcome.undelivered.append((message, f"{httpx.URL(url).host}: {reason}"))
     return outcome
 
 
