@@ -8,6 +8,7 @@ that is not one of them is one ToolError naming the file and what is missing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -48,10 +49,14 @@ class Finding:
 
 
 def first_line(message: str | None) -> str:
-    for line in (message or "").splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
+    """The message's first line; after dbt's header ("Runtime Error in model x (path)"), with the
+    line that says what went wrong."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) > 1 and re.match(r"^[A-Z][a-z]+ Error in ", lines[0]):
+        return f"{lines[0]}: {lines[1]}"
+    return lines[0]
 
 
 def _kind_of_run_result(unique_id: str, status: str) -> Kind | None:

@@ -4,10 +4,15 @@ on loopback (pytest-httpserver) standing in for Slack and PagerDuty."""
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
+import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -16,6 +21,7 @@ from pytest_httpserver import HTTPServer
 from tools.alerts.config import DEFAULT_POLICY, load_policy, parse_policy
 from tools.cli import main
 from tools.errors import ToolError
+from tools.tests.conftest import AS_OF, PROJECT_ROOT, Warehouse
 
 INVOCATION = "5f0c6f8e-1111-4c3e-9a62-000000000001"
 GENERATED_AT = "2026-12-02T11:05:00.000000Z"
@@ -109,14 +115,14 @@ def test_a_production_model_error_pages_with_a_stable_dedup_key(
         "event_action": "trigger",
         "dedup_key": f"fieldforce/prod/{MODEL}",
         "payload": {
-            "summary": "dbt prod: model fct_jobs error: Runtime Error in model fct_jobs",
+            "summary": "dbt prod: model fct_jobs error: Runtime Error in model fct_jobs: Binder Error: x",
             "source": "fieldforce-dbt",
             "severity": "critical",
             "component": "fct_jobs",
             "group": "model",
             "class": "node_error",
             "custom_details": {"unique_id": MODEL, "environment": "prod",
-                               "message": "Runtime Error in model fct_jobs", "failures": None,
+                               "message": "Runtime Error in model fct_jobs: Binder Error: x", "failures": None,
                                "invocation_id": INVOCATION, "generated_at": GENERATED_AT,
                                "artifact": "run_results.json"},
         },
@@ -337,3 +343,33 @@ def test_a_policy_that_is_not_yaml_is_one_message(tmp_path: Path) -> None:
     path.write_text("routes: [unclosed\n")
     result = CliRunner().invoke(main, ["alert", "--policy", str(path), "--sources", "x.json"])
     assert result.exit_code == 1 and "alerts.yml: not valid YAML (line 2)" in result.output
+
+
+def test_the_refresh_script_alerts_on_a_failed_production_build_and_keeps_its_exit_status(
+        built: Warehouse, tmp_path: Path, httpserver: HTTPServer) -> None:
+    """scripts/refresh.sh, as the deploy job runs it, on a copy of the built warehouse whose raw
+    Salesforce accounts lost a column the staging model reads: the build fails, the model's
+    page arrives, freshness ran first, and the script exits with the build's status."""
+    accept_all(httpserver)
+    wh = Warehouse(tmp_path / "wh", clock=AS_OF + timedelta(hours=1))
+    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    with duckdb.connect(str(wh.raw_path)) as con:
+        con.execute("alter table fivetran_salesforce.account rename column name to name_gone")
+    env = {**wh.env, "TARGET": "local", "ALERT_ENVIRONMENT": "prod", "BUILD_ARGS": "--select stg_salesforce__account",
+           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
+           "ALERTS_DIR": str(tmp_path / "alerts"), "DBT": str(Path(sys.executable).with_name("dbt")),
+           "TOOLS": str(Path(sys.executable).with_name("tools")),
+           "SLACK_WEBHOOK_URL": httpserver.url_for("/services/T000/B000/secret"),
+           "PAGERDUTY_ROUTING_KEY": "R0UT1NGKEY", "PAGERDUTY_EVENTS_URL": httpserver.url_for("/v2/enqueue")}
+    result = subprocess.run([str(PROJECT_ROOT / "scripts" / "refresh.sh")], env=env, capture_output=True, text=True,
+                            check=False, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "refresh: dbt source freshness exited" in result.stdout
+    assert (tmp_path / "target" / "sources.json").exists()
+    pages = {body["dedup_key"]: body for path, body in received(httpserver) if path == "/v2/enqueue"}
+    model = pages["fieldforce/prod/model.dbt_fieldforce.stg_salesforce__account"]
+    assert model["event_action"] == "trigger" and model["payload"]["severity"] == "critical"
+    message = model["payload"]["custom_details"]["message"]
+    assert message.startswith("Runtime Error in model stg_salesforce__account") and '"name"' in message, message
+    ledger = json.loads((tmp_path / "alerts" / "ledger-prod.json").read_text())
+    assert ledger["fieldforce/prod/model.dbt_fieldforce.stg_salesforce__account"]["paged"] is True

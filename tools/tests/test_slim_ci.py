@@ -173,7 +173,9 @@ def test_the_workflow_runs_the_same_scripts_as_make() -> None:
     assert "scripts/slim_ci.sh compile" in runs["build"] and "scripts/slim_ci.sh build" in runs["build"]
     assert "scripts/slim_ci.sh docs" in runs["docs"]
     assert "make emulator-ci" in runs["emulator"]  # the Makefile runs scripts/emulator_ci.sh (below)
-    assert "--target prod" in runs["deploy"]
+    assert "scripts/refresh.sh" in runs["deploy"]
+    assert any(step.get("env", {}).get("TARGET") == "prod" and "scripts/refresh.sh" in step.get("run", "")
+               for step in jobs["deploy"]["steps"])
     # every script the workflow calls exists and is executable
     called = {word for text in runs.values() for word in text.split() if word.startswith("scripts/")}
     assert called
