@@ -27,9 +27,8 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_dashboards import compile_with_dbt  # noqa: E402  (a sibling script, not a package)
+from bench_dashboards import built_warehouse, compile_with_dbt  # noqa: E402  (a sibling script, not a package)
 
-from tools import paths  # noqa: E402
 from tools.duckdb_file import open_duckdb  # noqa: E402
 from tools.errors import ToolError  # noqa: E402
 
@@ -61,11 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    if args.warehouse is None:
-        args.warehouse = paths.raw_database_path().parent
-    analytics = args.warehouse / "analytics.duckdb"
-    if not analytics.exists():
-        parser.error(f"no built warehouse at {args.warehouse}: build one first (see the usage above)")
+    args.warehouse, analytics = built_warehouse(parser, args.warehouse)
 
     with tempfile.TemporaryDirectory() as workdir:
         compiled = compile_with_dbt(args.warehouse, Path(workdir), " ".join(AGGREGATES))

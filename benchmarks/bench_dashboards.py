@@ -45,6 +45,15 @@ def compile_with_dbt(warehouse: Path, workdir: Path, selection: str) -> Path:
     return workdir / "target" / "compiled" / "dbt_fieldforce"
 
 
+def built_warehouse(parser: argparse.ArgumentParser, warehouse: Path | None) -> tuple[Path, Path]:
+    """The --warehouse folder (default: the local one) and its analytics database, which must exist."""
+    folder = warehouse if warehouse is not None else paths.raw_database_path().parent
+    analytics = folder / "analytics.duckdb"
+    if not analytics.exists():
+        parser.error(f"no built warehouse at {folder}: build one first (see the usage above)")
+    return folder, analytics
+
+
 def compiled_queries(warehouse: Path, workdir: Path) -> dict[str, dict[str, str]]:
     """{dashboard: {tile: SQL}}, compiled by dbt against the warehouse's target."""
     compiled = compile_with_dbt(warehouse, workdir, "path:analyses/dashboards") / "analyses" / "dashboards"
@@ -161,11 +170,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1 or args.sessions < 1 or args.loads < 1:
         parser.error("--runs, --sessions and --loads must be at least 1")
-    if args.warehouse is None:
-        args.warehouse = paths.raw_database_path().parent
-    analytics = args.warehouse / "analytics.duckdb"
-    if not analytics.exists():
-        parser.error(f"no built warehouse at {args.warehouse}: build one first (see the usage above)")
+    args.warehouse, analytics = built_warehouse(parser, args.warehouse)
     users = [user.strip() for user in args.users.split(",") if user.strip()]
 
     with tempfile.TemporaryDirectory() as workdir:
