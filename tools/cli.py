@@ -279,8 +279,10 @@ def alert_command(run_results: Path | None, sources: Path | None, environment: s
               default=Path(".alerts/undelivered.jsonl"), show_default=True)
 @click.option("--production-environment", "production", multiple=True, default=("Production",), show_default=True,
               help="dbt Cloud environment names whose failures page (repeatable).")
+@click.option("--replay-window-minutes", type=click.IntRange(1, 24 * 60), default=60, show_default=True,
+              help="How far an event's timestamp may be from now; its id is remembered that long.")
 def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Path, undelivered: Path,
-                          production: tuple[str, ...]) -> None:
+                          production: tuple[str, ...], replay_window_minutes: int) -> None:
     """Serve POST /webhooks/dbt-cloud: verify dbt Cloud's signature (DBT_CLOUD_WEBHOOK_SECRET), then
     page PagerDuty for a production run that errored and post other failures to Slack, as
     `tools alert` does."""
@@ -295,7 +297,11 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
     if not secret:
         raise ToolError("DBT_CLOUD_WEBHOOK_SECRET is not set: the webhook's secret from dbt Cloud "
                         "(Account settings, Webhooks), which signs every delivery")
-    settings = WebhookSettings(secret.encode("utf-8"), ledger, undelivered, production_environments=production)
+    from datetime import timedelta
+
+    settings = WebhookSettings(secret.encode("utf-8"), ledger, undelivered,
+                               replay_window=timedelta(minutes=replay_window_minutes),
+                               production_environments=production)
     app = create_app(settings, load_policy(policy or DEFAULT_POLICY), Endpoints.from_environment())
     uvicorn.run(app, host=host, port=port, log_level="info")
 

@@ -80,7 +80,7 @@ def parse_policy(document: Any, path: Path) -> Policy:
     top = _mapping(document, "the file", path)
     _known_keys(top, ("version", "routes", "severity", "thresholds", "slack", "pagerduty", "delivery"),
                 "the file", path)
-    if top.get("version") != 1:
+    if type(top.get("version")) is not int or top.get("version") != 1:
         raise ToolError(f"{path}: version must be 1, not {top.get('version')!r}")
     routes_doc = _mapping(top.get("routes"), "routes", path)
     _known_keys(routes_doc, ENVIRONMENTS, "routes", path)

@@ -31,11 +31,15 @@ class Finding:
     kind: Kind
     message: str = ""
     failures: int | None = None
+    # what to call the node when its id does not say (a dbt Cloud job is keyed by its id)
+    label: str | None = None
 
     @property
     def name(self) -> str:
         """The node's name as dbt prints it: model.proj.fct_jobs -> fct_jobs, source.proj.src.t -> src.t,
         test.proj.unique_x.0a1b2c (a generic test's hash) -> unique_x."""
+        if self.label is not None:
+            return self.label
         parts = self.unique_id.split(".")
         if parts[0] == "test" and len(parts) > 3:
             return parts[2]
@@ -89,7 +93,8 @@ def load_artifact(path: Path, schema: str, what: str) -> dict[str, Any]:
         raise ToolError(f"{path}: cannot read it: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ToolError(f"{path}: not JSON ({exc.msg}, line {exc.lineno}): is it a {what}?") from None
-    version = document.get("metadata", {}).get("dbt_schema_version", "") if isinstance(document, dict) else ""
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    version = metadata.get("dbt_schema_version", "") if isinstance(metadata, dict) else ""
     if not isinstance(version, str) or not version.startswith(schema):
         raise ToolError(f"{path}: not a dbt {what} (metadata.dbt_schema_version is {version or 'missing'!r}, "
                         f"expected {schema}...)")
@@ -98,10 +103,19 @@ def load_artifact(path: Path, schema: str, what: str) -> dict[str, Any]:
     return document
 
 
-def _field(path: Path, index: int, result: Any, key: str) -> Any:
+def _field(path: Path, index: int, result: Any, key: str) -> str:
     if not isinstance(result, dict) or key not in result:
         raise ToolError(f"{path}: results[{index}] has no '{key}'")
+    if not isinstance(result[key], str):
+        raise ToolError(f"{path}: results[{index}].{key} is not text: {result[key]!r}")
     return result[key]
+
+
+def _text(path: Path, index: int, result: dict[str, Any], key: str) -> str | None:
+    value = result.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ToolError(f"{path}: results[{index}].{key} is neither text nor null: {value!r}")
+    return value
 
 
 def findings_of_run_results(path: Path) -> tuple[list[Finding], dict[str, Any]]:
@@ -111,8 +125,6 @@ def findings_of_run_results(path: Path) -> tuple[list[Finding], dict[str, Any]]:
     for index, result in enumerate(document["results"]):
         unique_id = _field(path, index, result, "unique_id")
         status = _field(path, index, result, "status")
-        if not isinstance(unique_id, str) or not isinstance(status, str):
-            raise ToolError(f"{path}: results[{index}] has a unique_id or status that is not text")
         try:
             kind = _kind_of_run_result(unique_id, status)
         except ValueError:
@@ -120,7 +132,7 @@ def findings_of_run_results(path: Path) -> tuple[list[Finding], dict[str, Any]]:
         if kind is None:
             continue
         failures = result.get("failures")
-        findings.append(Finding(unique_id, kind, first_line(result.get("message")),
+        findings.append(Finding(unique_id, kind, first_line(_text(path, index, result, "message")),
                                 failures if isinstance(failures, int) and kind in ("test_fail", "test_warn") else None))
     return findings, document["metadata"]
 
@@ -134,12 +146,12 @@ def findings_of_sources(path: Path) -> tuple[list[Finding], dict[str, Any]]:
         status = _field(path, index, result, "status")
         try:
             kind = _kind_of_freshness(status)
-        except (KeyError, TypeError):
+        except KeyError:
             raise ToolError(f"{path}: results[{index}] ({unique_id}) has an unknown status {status!r}") from None
         if kind == "ok":
             message = ""
         elif kind == "node_error":
-            message = first_line(result.get("error")) or "freshness could not be checked"
+            message = first_line(_text(path, index, result, "error")) or "freshness could not be checked"
         else:
             late = result.get("max_loaded_at_time_ago_in_s")
             message = (f"last loaded {late / 3600:.1f} h ago" if isinstance(late, (int, float))

@@ -22,7 +22,7 @@ def load_ledger(path: Path) -> dict[str, dict[str, Any]]:
         raise ToolError(f"{path}: the alert ledger is not JSON ({exc.msg}, line {exc.lineno}); "
                         "remove it to start afresh (open incidents are then resolved by hand)") from None
     if not isinstance(document, dict) or not all(
-            isinstance(entry, dict) and isinstance(entry.get("failed_runs"), int)
+            isinstance(entry, dict) and type(entry.get("failed_runs")) is int
             and isinstance(entry.get("paged"), bool) for entry in document.values()):
         raise ToolError(f"{path}: not an alert ledger (a mapping of dedup keys to failed_runs and paged)")
     return document

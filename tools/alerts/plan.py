@@ -124,12 +124,14 @@ def plan_alerts(findings: list[Finding], context: RunContext, policy: Policy,
             needed = policy.failed_runs_to_page[finding.kind]
             if entry["failed_runs"] >= needed:
                 plan.messages.append(_trigger(finding, context, policy, key))
+                # a trigger whose answer was lost may still have opened an incident: resolve it too
+                entry["attempted"] = True
             else:
                 listed.append((finding, f" (failing run {entry['failed_runs']} of {needed} before it pages)"))
             continue
         entry = plan.ledger.get(key)
         if entry is not None:
-            if entry.get("paged"):
+            if entry.get("paged") or entry.get("attempted"):
                 plan.messages.append(_resolve(key))
             else:
                 del plan.ledger[key]

@@ -17,21 +17,24 @@ from tools.alerts.plan import RunContext, plan_alerts
 UNDELIVERED_EXIT = 3
 
 
-def read_artifacts(run_results: Path | None, sources: Path | None,
-                   environment: str) -> list[tuple[list[Finding], RunContext]]:
-    """The findings of each artifact given, all read before anything is sent, so that a malformed
-    second file sends nothing."""
+def read_artifacts(run_results: Path | None, sources: Path | None, environment: str) -> tuple[list[Finding], RunContext]:
+    """The findings of the artifacts given, as one run (one Slack message for a build and its
+    freshness check), all read before anything is sent: a malformed second file sends nothing."""
     artifacts: list[tuple[Path, Callable[[Path], tuple[list[Finding], dict]], str]] = []
     if run_results is not None:
         artifacts.append((run_results, findings_of_run_results, "run_results.json"))
     if sources is not None:
         artifacts.append((sources, findings_of_sources, "sources.json"))
-    read = []
+    findings: list[Finding] = []
+    invocations, generated, names = [], [], []
     for path, reader, name in artifacts:
-        findings, metadata = reader(path)
-        read.append((findings, RunContext(environment, str(metadata.get("invocation_id", "unknown")),
-                                          str(metadata.get("generated_at", "unknown")), name)))
-    return read
+        found, metadata = reader(path)
+        findings.extend(found)
+        invocations.append(str(metadata.get("invocation_id", "unknown")))
+        generated.append(str(metadata.get("generated_at", "unknown")))
+        names.append(name)
+    context = RunContext(environment, ", ".join(dict.fromkeys(invocations)), max(generated), " and ".join(names))
+    return findings, context
 
 
 def describe_message(destination: str, payload: dict) -> str:
@@ -46,38 +49,26 @@ def run_alerts(run_results: Path | None, sources: Path | None, environment: str,
                ledger_path: Path, undelivered_path: Path, dry_run: bool, endpoints: Endpoints,
                echo: Callable[[str], None]) -> int:
     """Send what the artifacts call for; the exit status (0, or UNDELIVERED_EXIT)."""
-    read = read_artifacts(run_results, sources, environment)
-    ledger = load_ledger(ledger_path)
+    findings, context = read_artifacts(run_results, sources, environment)
+    plan = plan_alerts(findings, context, policy, load_ledger(ledger_path))
     if dry_run:
-        count = 0
-        for findings, context in read:
-            plan = plan_alerts(findings, context, policy, ledger)
-            ledger = plan.ledger
-            for message in plan.messages:
-                body = dict(message.payload)
-                if message.destination == "pagerduty":
-                    body = {"routing_key": "$PAGERDUTY_ROUTING_KEY", **body}
-                echo(json.dumps({"destination": message.destination, "payload": body}, indent=2, sort_keys=True))
-            count += len(plan.messages)
-        echo(f"dry run: {count} message(s) not sent; the ledger {ledger_path} is unchanged")
+        for message in plan.messages:
+            body = dict(message.payload)
+            if message.destination == "pagerduty":
+                body = {"routing_key": "$PAGERDUTY_ROUTING_KEY", **body}
+            echo(json.dumps({"destination": message.destination, "payload": body}, indent=2, sort_keys=True))
+        echo(f"dry run: {len(plan.messages)} message(s) not sent; the ledger {ledger_path} is unchanged")
         return 0
-    undelivered = []
-    sent = 0
-    for findings, context in read:
-        plan = plan_alerts(findings, context, policy, ledger)
-        outcome = deliver(plan, endpoints, policy.delivery)
-        ledger = plan.ledger  # with what was delivered recorded
-        for message in outcome.delivered:
-            echo(f"sent {describe_message(message.destination, message.payload)}")
-        for message, reason in outcome.undelivered:
-            echo(f"NOT SENT {describe_message(message.destination, message.payload)}: {reason}")
-        sent += len(outcome.delivered)
-        undelivered.extend(outcome.undelivered)
-    save_ledger(ledger_path, ledger)
-    if undelivered:
-        write_undelivered(undelivered_path, undelivered)
-        echo(f"{len(undelivered)} message(s) could not be delivered: written to {undelivered_path}")
+    outcome = deliver(plan, endpoints, policy.delivery)
+    for message in outcome.delivered:
+        echo(f"sent {describe_message(message.destination, message.payload)}")
+    for message, reason in outcome.undelivered:
+        echo(f"NOT SENT {describe_message(message.destination, message.payload)}: {reason}")
+    save_ledger(ledger_path, plan.ledger)
+    if outcome.undelivered:
+        write_undelivered(undelivered_path, outcome.undelivered)
+        echo(f"{len(outcome.undelivered)} message(s) could not be delivered: written to {undelivered_path}")
         return UNDELIVERED_EXIT
-    if not sent:
+    if not outcome.delivered:
         echo(f"nothing to alert ({environment})")
     return 0

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -37,10 +38,11 @@ from tools.alerts.config import Endpoints, Policy
 from tools.alerts.delivery import deliver, write_undelivered
 from tools.alerts.findings import Finding, Kind
 from tools.alerts.ledger import load_ledger, save_ledger
-from tools.alerts.plan import RunContext, plan_alerts
+from tools.alerts.plan import Message, Plan, RunContext, plan_alerts
 
 LOG = logging.getLogger("fieldforce.webhook")
 MAX_BODY_BYTES = 1_000_000
+MAX_PENDING_EVENTS = 1_000
 # dbt Cloud's runStatus; the SDD's sketch says "Error", the API says "Errored".
 RUN_STATUS_KINDS: dict[str, Kind | None] = {
     "Success": "ok", "Errored": "node_error", "Error": "node_error", "Cancelled": None, "Canceled": None,
@@ -53,7 +55,9 @@ class WebhookSettings:
     secret: bytes
     ledger_path: Path
     undelivered_path: Path
-    replay_window: timedelta = timedelta(minutes=5)
+    # dbt Cloud retries a failed delivery, possibly with its first timestamp: the window covers its
+    # retries, and the event ids seen within it catch a replay inside the window.
+    replay_window: timedelta = timedelta(hours=1)
     production_environments: tuple[str, ...] = ("Production",)
 
 
@@ -71,10 +75,10 @@ class BadRequest(Exception):
 def _parse_timestamp(value: Any) -> datetime:
     if not isinstance(value, str):
         raise BadRequest(400, "timestamp missing")
+    # dbt Cloud sends nanoseconds (2023-01-31T19:28:15.742843678Z): Python parses microseconds.
+    trimmed = re.sub(r"(\.\d{6})\d+", r"\1", value.strip())
     try:
-        # dbt Cloud sends nanoseconds (2023-01-31T19:28:15.742843678Z): Python parses microseconds.
-        head, dot, tail = value.rstrip("Z").partition(".")
-        parsed = datetime.fromisoformat(head + (dot + tail[:6] if dot else ""))
+        parsed = datetime.fromisoformat(trimmed[:-1] + "+00:00" if trimmed.endswith("Z") else trimmed)
     except ValueError:
         raise BadRequest(400, f"timestamp {value[:40]!r} is not ISO 8601") from None
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
@@ -86,7 +90,7 @@ def finding_of_event(event: dict[str, Any]) -> Finding | None:
     if not isinstance(data, dict):
         raise BadRequest(400, "no 'data' object")
     status = data.get("runStatus")
-    if status not in RUN_STATUS_KINDS:
+    if not isinstance(status, str) or status not in RUN_STATUS_KINDS:
         raise BadRequest(400, f"unknown runStatus {str(status)[:40]!r}")
     kind = RUN_STATUS_KINDS[status]
     if kind is None:
@@ -98,7 +102,8 @@ def finding_of_event(event: dict[str, Any]) -> Finding | None:
     message = f"run {data.get('runId', '?')} {status}"
     if data.get("runStatusMessage") not in (None, "", "None"):
         message += f": {str(data['runStatusMessage']).splitlines()[0]}"
-    return Finding(f"job.{data.get('projectId', 'dbt_cloud')}.{name}", kind, message)
+    # keyed by the job's id: a renamed job keeps its incident, two jobs of one name do not share one
+    return Finding(f"job.{data.get('projectId', 'dbt_cloud')}.{job}", kind, message, label=name)
 
 
 class WebhookHandler:
@@ -112,6 +117,9 @@ class WebhookHandler:
         self.clock = clock
         self.lock = threading.Lock()
         self.seen: OrderedDict[str, datetime] = OrderedDict()
+        # An event whose messages were not all delivered: what is left to send when dbt Cloud
+        # retries it. Its counts are in the ledger already, so a retry does not count it again.
+        self.pending: dict[str, list[Message]] = {}
         # The service is its ledger's only writer: read once, written when a delivery changes it.
         self.ledger = load_ledger(settings.ledger_path)
         self.client = httpx.Client()
@@ -121,8 +129,10 @@ class WebhookHandler:
             self.seen.popitem(last=False)
 
     def handle(self, body: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
-        if signature is None or not hmac.compare_digest(signature.strip().lower(),
-                                                        signature_of(self.settings.secret, body)):
+        expected = signature_of(self.settings.secret, body).encode("ascii")
+        # as bytes: compare_digest refuses a str that is not ASCII
+        if signature is None or not hmac.compare_digest(signature.strip().lower().encode("utf-8", "replace"),
+                                                        expected):
             raise BadRequest(401, "missing or bad signature")
         try:
             event = json.loads(body)
@@ -145,23 +155,31 @@ class WebhookHandler:
             self._forget_old(now)
             if event_id in self.seen:
                 raise BadRequest(409, f"event {event_id} already handled: a replay")
+            if event_id in self.pending:
+                ledger = {key: dict(entry) for key, entry in self.ledger.items()}
+                return self._send(event_id, Plan(messages=self.pending.pop(event_id), ledger=ledger), now)
             if finding is None:
                 self.seen[event_id] = now
                 return 200, {"status": "ignored", "eventId": event_id}
             context = RunContext(environment, str(event["data"].get("runId", "unknown")),
                                  sent_at.isoformat(), f"dbt Cloud {event.get('eventType', 'event')}")
-            plan = plan_alerts([finding], context, self.policy, self.ledger)
-            outcome = deliver(plan, self.endpoints, self.policy.delivery, client=self.client)
-            if plan.ledger != self.ledger:
-                save_ledger(self.settings.ledger_path, plan.ledger)
-                self.ledger = plan.ledger
-            if outcome.undelivered:
-                write_undelivered(self.settings.undelivered_path, outcome.undelivered)
-                LOG.warning("event %s: %d message(s) undelivered: %s", event_id, len(outcome.undelivered),
-                            "; ".join(reason for _, reason in outcome.undelivered))
-                return 503, {"status": "undelivered", "eventId": event_id}
-            self.seen[event_id] = now
-            return 200, {"status": "sent", "eventId": event_id, "messages": len(outcome.delivered)}
+            return self._send(event_id, plan_alerts([finding], context, self.policy, self.ledger), now)
+
+    def _send(self, event_id: str, plan: Plan, now: datetime) -> tuple[int, dict[str, Any]]:
+        outcome = deliver(plan, self.endpoints, self.policy.delivery, client=self.client)
+        if plan.ledger != self.ledger:
+            save_ledger(self.settings.ledger_path, plan.ledger)
+            self.ledger = plan.ledger
+        if outcome.undelivered:
+            write_undelivered(self.settings.undelivered_path, outcome.undelivered)
+            LOG.warning("event %s: %d message(s) undelivered: %s", event_id, len(outcome.undelivered),
+                        "; ".join(reason for _, reason in outcome.undelivered))
+            self.pending[event_id] = [message for message, _ in outcome.undelivered]
+            while len(self.pending) > MAX_PENDING_EVENTS:  # retries dbt Cloud gave up on
+                self.pending.pop(next(iter(self.pending)))
+            return 503, {"status": "undelivered", "eventId": event_id}
+        self.seen[event_id] = now
+        return 200, {"status": "sent", "eventId": event_id, "messages": len(outcome.delivered)}
 
 
 def create_app(settings: WebhookSettings, policy: Policy, endpoints: Endpoints,
@@ -169,10 +187,18 @@ def create_app(settings: WebhookSettings, policy: Policy, endpoints: Endpoints,
     handler = WebhookHandler(settings, policy, endpoints, clock)
 
     async def dbt_cloud(request: Request) -> JSONResponse:
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            LOG.warning("rejected a delivery from %s: body of %d bytes", request.client, len(body))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            LOG.warning("rejected a delivery: body too large (%s bytes declared)", declared)
             return JSONResponse({"error": "body too large"}, status_code=413)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                LOG.warning("rejected a delivery: body too large (over %d bytes)", MAX_BODY_BYTES)
+                return JSONResponse({"error": "body too large"}, status_code=413)
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             status, answer = await run_in_threadpool(handler.handle, body, request.headers.get("authorization"))
         except BadRequest as exc:

@@ -128,7 +128,7 @@ def test_a_production_model_error_pages_with_a_stable_dedup_key(
         },
     })]
     assert json.loads((tmp_path / "ledger.json").read_text()) == {
-        f"fieldforce/prod/{MODEL}": {"failed_runs": 1, "kind": "node_error", "paged": True}}
+        f"fieldforce/prod/{MODEL}": {"attempted": True, "failed_runs": 1, "kind": "node_error", "paged": True}}
 
 
 def test_an_error_test_pages_and_a_warn_test_posts_one_slack_message(
@@ -284,6 +284,12 @@ def test_a_dry_run_prints_the_payloads_and_sends_and_records_nothing(
     ('{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"}, '
      '"results": [{"unique_id": "model.p.m", "status": "exploded"}]}',
      "results[0] (model.p.m) has an unknown status 'exploded'"),
+    ('{"metadata": null, "results": []}', "metadata.dbt_schema_version is 'missing'"),
+    ('{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"}, '
+     '"results": [{"unique_id": 5, "status": "error"}]}', "results[0].unique_id is not text: 5"),
+    ('{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"}, '
+     '"results": [{"unique_id": "model.p.m", "status": "error", "message": ["x"]}]}',
+     "results[0].message is neither text nor null: ['x']"),
 ])
 def test_a_malformed_artifact_is_one_message_and_sends_nothing(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer, content: str, message: str) -> None:
@@ -296,6 +302,56 @@ def test_a_malformed_artifact_is_one_message_and_sends_nothing(
     assert result.exit_code == 1
     assert result.output.count("error:") == 1 and message in result.output, result.output
     assert not httpserver.log and not (tmp_path / "ledger.json").exists()
+
+
+@pytest.mark.parametrize(("result", "message"), [
+    ({"unique_id": 7, "status": "error"}, "results[0].unique_id is not text: 7"),
+    ({"unique_id": SOURCE, "status": "runtime error", "error": 7}, "results[0].error is neither text nor null: 7"),
+    ({"unique_id": SOURCE, "status": "stale"}, f"results[0] ({SOURCE}) has an unknown status 'stale'"),
+])
+def test_a_malformed_sources_json_is_one_message(tmp_path: Path, policy: Path, result: dict, message: str) -> None:
+    artifact = sources_json(tmp_path, result)
+    outcome = CliRunner().invoke(main, ["alert", "--policy", str(policy), "--ledger", str(tmp_path / "ledger.json"),
+                                        "--sources", str(artifact)])
+    assert outcome.exit_code == 1 and message in outcome.output, outcome.output
+
+
+@pytest.mark.parametrize("ledger", ['{"k": {"failed_runs": true, "paged": false}}', '["k"]', "{"])
+def test_a_ledger_of_the_wrong_shape_is_one_message(tmp_path: Path, policy: Path, ledger: str) -> None:
+    (tmp_path / "ledger.json").write_text(ledger)
+    artifact = run_results(tmp_path, node(MODEL, "success"))
+    outcome = CliRunner().invoke(main, ["alert", "--policy", str(policy), "--ledger", str(tmp_path / "ledger.json"),
+                                        "--run-results", str(artifact)])
+    assert outcome.exit_code == 1 and "ledger" in outcome.output and "Traceback" not in outcome.output
+
+
+def test_a_build_and_its_freshness_check_post_one_slack_message(
+        tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
+    accept_all(httpserver)
+    build = run_results(tmp_path, node(WARN_TEST, "warn", "Got 1", 1))
+    stale = sources_json(tmp_path, freshness(SOURCE, "warn", 13))
+    result = alert(tmp_path, policy, env, "--run-results", str(build), "--sources", str(stale), "--environment", "prod")
+    assert result.exit_code == 0, result.output
+    [(_, slack)] = received(httpserver)
+    assert slack["text"] == (f"dbt prod (run_results.json and sources.json, invocation {INVOCATION}): "
+                             "0 failing, 2 warning")
+    assert len(slack["blocks"]) == 3
+
+
+def test_a_page_whose_answer_was_lost_is_still_resolved(
+        tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
+    """PagerDuty opened the incident but its answer never came (a 502 from a proxy, say): the run in
+    which the node passes resolves it all the same."""
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("bad gateway", status=502)
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("bad gateway", status=502)
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("bad gateway", status=502)
+    failing = run_results(tmp_path, node(MODEL, "error", "Database Error"), name="failing.json")
+    assert alert(tmp_path, policy, env, "--run-results", str(failing), "--environment", "prod").exit_code == 3
+    httpserver.expect_request("/v2/enqueue").respond_with_json({"status": "success"}, status=202)
+    passing = run_results(tmp_path, node(MODEL, "success"), name="passing.json")
+    assert alert(tmp_path, policy, env, "--run-results", str(passing), "--environment", "prod").exit_code == 0
+    assert [body["event_action"] for _, body in received(httpserver)] == ["trigger"] * 3 + ["resolve"]
+    assert json.loads((tmp_path / "ledger.json").read_text()) == {}
 
 
 def test_a_missing_artifact_and_no_artifact_at_all_are_usage_errors(tmp_path: Path, policy: Path) -> None:
@@ -319,6 +375,7 @@ def test_the_committed_policy_is_the_sdds_matrix() -> None:
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda d: d.update(version=2), "version must be 1, not 2"),
+    (lambda d: d.update(version=True), "version must be 1, not True"),
     (lambda d: d["routes"]["prod"].update(node_error="email"),
      "routes.prod.node_error must be one of pagerduty, slack, none, not 'email'"),
     (lambda d: d["routes"]["prod"].pop("test_warn"), "routes.prod.test_warn must be one of"),

@@ -70,9 +70,9 @@ def service(tmp_path: Path, httpserver: HTTPServer) -> Iterator[str]:
 
 
 def post(base: str, body: bytes, signature: str | None, client: httpx.Client | None = None) -> httpx.Response:
-    headers = {"content-type": "application/json"}
+    headers: dict[str, str | bytes] = {"content-type": "application/json"}
     if signature is not None:
-        headers["authorization"] = signature
+        headers["authorization"] = signature.encode("utf-8")  # bytes: a header need not be ASCII
     if client is not None:
         return client.post(f"{base}/webhooks/dbt-cloud", content=body, headers=headers)
     return httpx.post(f"{base}/webhooks/dbt-cloud", content=body, headers=headers, timeout=10)
@@ -100,7 +100,7 @@ def test_a_signed_production_error_pages_once_and_the_next_success_resolves(
     [(path, page)] = received(httpserver)
     assert path == "/v2/enqueue"
     assert page["routing_key"] == "R0UT1NGKEY" and page["event_action"] == "trigger"
-    assert page["dedup_key"] == "fieldforce/prod/job.42.Daily production build"
+    assert page["dedup_key"] == "fieldforce/prod/job.42.101"
     assert page["payload"]["summary"] == ("dbt prod: job Daily production build error: "
                                           "run run-wev_1 Errored: Database Error in model fct_jobs")
     assert page["payload"]["severity"] == "critical"
@@ -110,7 +110,7 @@ def test_a_signed_production_error_pages_once_and_the_next_success_resolves(
     assert len(httpserver.log) == 1
     assert signed(service, event("wev_3", status="Success")).status_code == 200
     assert received(httpserver)[1] == ("/v2/enqueue", {"routing_key": "R0UT1NGKEY", "event_action": "resolve",
-                                                      "dedup_key": "fieldforce/prod/job.42.Daily production build"})
+                                                      "dedup_key": "fieldforce/prod/job.42.101"})
 
 
 def test_a_failure_outside_production_posts_to_slack_and_a_start_alerts_nobody(
@@ -133,7 +133,10 @@ def test_a_failure_outside_production_posts_to_slack_and_a_start_alerts_nobody(
     (lambda body: signed_args({"eventId": "x", "timestamp": "2026-12-02T11:00:00Z"}), 400, "no 'data' object"),
     (lambda body: signed_args({**event("wev_9"), "timestamp": "yesterday"}), 400, "is not ISO 8601"),
     (lambda body: signed_args(event("wev_9", status="Exploded")), 400, "unknown runStatus 'Exploded'"),
-    (lambda body: signed_args(event("wev_9", sent_at=NOW - timedelta(minutes=6))), 409, "outside the 300 s window"),
+    (lambda body: signed_args(event("wev_9", sent_at=NOW - timedelta(minutes=61))), 409, "outside the 3600 s window"),
+    (lambda body: post_args(body, "é" * 64), 401, "missing or bad signature"),
+    (lambda body: signed_args(event("wev_9", runStatus=["Errored"])), 400, "unknown runStatus"),
+    (lambda body: post_args(b" " * 1_000_001, "0" * 64), 413, "body too large"),
 ])
 def test_a_bad_delivery_is_rejected_with_a_4xx_and_a_log_line_and_sends_nothing(
         service: str, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture, make: Any, status: int,
@@ -155,6 +158,13 @@ def signed_args(payload: dict[str, Any]) -> tuple[bytes, str]:
     return body, signature_of(SECRET, body)
 
 
+def test_a_timestamp_with_an_offset_is_read_as_such(service: str, httpserver: HTTPServer) -> None:
+    accept_all(httpserver)
+    payload = event("wev_tz", environment="CI")
+    payload["timestamp"] = "2026-12-02T06:00:00.123456789-05:00"  # NOW, in New York
+    assert signed(service, payload).status_code == 200
+
+
 def test_a_replayed_event_is_rejected(service: str, httpserver: HTTPServer) -> None:
     accept_all(httpserver)
     assert signed(service, event("wev_r", environment="CI")).status_code == 200
@@ -173,6 +183,22 @@ def test_an_undeliverable_alert_answers_503_so_that_dbt_cloud_retries(
     httpserver.expect_request("/slack/hook").respond_with_data("ok")
     retry = signed(service, event("wev_u", environment="CI"))  # dbt Cloud's retry of the same event
     assert retry.status_code == 200 and len(httpserver.log) == 3
+
+
+def test_a_retried_event_sends_only_what_was_not_delivered_and_counts_once(
+        service: str, httpserver: HTTPServer, tmp_path: Path) -> None:
+    """A production failure pages and posts nothing else; when PagerDuty is down, dbt Cloud's
+    retries resend the page, and the node's failing-run count stays at one run."""
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("down", status=503)
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("down", status=503)
+    assert signed(service, event("wev_p")).status_code == 503
+    httpserver.expect_request("/v2/enqueue").respond_with_json({"status": "success"}, status=202)
+    assert signed(service, event("wev_p")).status_code == 200
+    assert [body["event_action"] for _, body in received(httpserver)] == ["trigger"] * 3
+    ledger = json.loads((tmp_path / "ledger.json").read_text())
+    assert ledger["fieldforce/prod/job.42.101"]["failed_runs"] == 1
+    assert ledger["fieldforce/prod/job.42.101"]["paged"] is True
+    assert signed(service, event("wev_p")).status_code == 409  # handled now: a replay
 
 
 def test_two_thousand_deliveries_from_twenty_clients_lose_none(service: str, httpserver: HTTPServer) -> None:
