@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from tools.errors import ToolError
 
@@ -77,7 +77,7 @@ def _kind_of_run_result(unique_id: str, status: str) -> Kind | None:
     raise ValueError(status)
 
 
-def _kind_of_freshness(status: str) -> Kind:
+def _kind_of_freshness(unique_id: str, status: str) -> Kind:
     kinds: dict[str, Kind] = {"pass": "ok", "warn": "freshness_warn", "error": "freshness_error",
                               "runtime error": "node_error"}
     return kinds[status]
@@ -118,17 +118,24 @@ def _text(path: Path, index: int, result: dict[str, Any], key: str) -> str | Non
     return value
 
 
-def findings_of_run_results(path: Path) -> tuple[list[Finding], dict[str, Any]]:
-    """Every node of a run_results.json that ran, with its kind, and the artifact's metadata."""
-    document = load_artifact(path, RUN_RESULTS_SCHEMA, "run_results.json")
-    findings = []
+def _classified(path: Path, document: dict[str, Any],
+                classify: Callable[[str, str], Kind | None]) -> Iterator[tuple[int, dict[str, Any], str, Kind | None]]:
+    """Each result of an artifact with its index, unique_id and kind (`classify(unique_id, status)`)."""
     for index, result in enumerate(document["results"]):
         unique_id = _field(path, index, result, "unique_id")
         status = _field(path, index, result, "status")
         try:
-            kind = _kind_of_run_result(unique_id, status)
-        except ValueError:
+            kind = classify(unique_id, status)
+        except (KeyError, ValueError):
             raise ToolError(f"{path}: results[{index}] ({unique_id}) has an unknown status {status!r}") from None
+        yield index, result, unique_id, kind
+
+
+def findings_of_run_results(path: Path) -> tuple[list[Finding], dict[str, Any]]:
+    """Every node of a run_results.json that ran, with its kind, and the artifact's metadata."""
+    document = load_artifact(path, RUN_RESULTS_SCHEMA, "run_results.json")
+    findings = []
+    for index, result, unique_id, kind in _classified(path, document, _kind_of_run_result):
         if kind is None:
             continue
         failures = result.get("failures")
@@ -141,13 +148,7 @@ def findings_of_sources(path: Path) -> tuple[list[Finding], dict[str, Any]]:
     """Every source table of a sources.json, with its freshness kind, and the artifact's metadata."""
     document = load_artifact(path, SOURCES_SCHEMA, "sources.json")
     findings = []
-    for index, result in enumerate(document["results"]):
-        unique_id = _field(path, index, result, "unique_id")
-        status = _field(path, index, result, "status")
-        try:
-            kind = _kind_of_freshness(status)
-        except KeyError:
-            raise ToolError(f"{path}: results[{index}] ({unique_id}) has an unknown status {status!r}") from None
+    for index, result, unique_id, kind in _classified(path, document, _kind_of_freshness):
         if kind == "ok":
             message = ""
         elif kind == "node_error":
@@ -156,5 +157,6 @@ def findings_of_sources(path: Path) -> tuple[list[Finding], dict[str, Any]]:
             late = result.get("max_loaded_at_time_ago_in_s")
             message = (f"last loaded {late / 3600:.1f} h ago" if isinstance(late, (int, float))
                        else "last load time unknown")
+        assert kind is not None  # _kind_of_freshness always names one
         findings.append(Finding(unique_id, kind, message))
     return findings, document["metadata"]

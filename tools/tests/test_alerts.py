@@ -21,8 +21,10 @@ from pytest_httpserver import HTTPServer
 from tools.alerts.config import DEFAULT_POLICY, load_policy, parse_policy
 from tools.cli import main
 from tools.errors import ToolError
+from tools.tests.alert_helpers import accept_all, received
 from tools.tests.conftest import AS_OF, PROJECT_ROOT, Warehouse
 
+SLACK_PATH = "/services/T000/B000/secret"
 INVOCATION = "5f0c6f8e-1111-4c3e-9a62-000000000001"
 GENERATED_AT = "2026-12-02T11:05:00.000000Z"
 MODEL = "model.dbt_fieldforce.fct_jobs"
@@ -83,7 +85,7 @@ def policy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def env(httpserver: HTTPServer) -> dict[str, str]:
-    return {"SLACK_WEBHOOK_URL": httpserver.url_for("/services/T000/B000/secret"),
+    return {"SLACK_WEBHOOK_URL": httpserver.url_for(SLACK_PATH),
             "PAGERDUTY_ROUTING_KEY": "R0UT1NGKEY", "PAGERDUTY_EVENTS_URL": httpserver.url_for("/v2/enqueue")}
 
 
@@ -93,18 +95,9 @@ def alert(tmp_path: Path, policy: Path, env: dict[str, str], *args: str) -> Resu
                               env=env, catch_exceptions=False)
 
 
-def received(httpserver: HTTPServer) -> list[tuple[str, dict[str, Any]]]:
-    return [(request.path, json.loads(request.get_data())) for request, _ in httpserver.log]
-
-
-def accept_all(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/v2/enqueue", method="POST").respond_with_json({"status": "success"}, status=202)
-    httpserver.expect_request("/services/T000/B000/secret", method="POST").respond_with_data("ok")
-
-
 def test_a_production_model_error_pages_with_a_stable_dedup_key(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     artifact = run_results(tmp_path, node(MODEL, "error", "Runtime Error in model fct_jobs\n  Binder Error: x"),
                            node("model.dbt_fieldforce.dim_date", "success", "OK"),
                            node("model.dbt_fieldforce.rpt_operations_daily", "skipped"))
@@ -133,7 +126,7 @@ def test_a_production_model_error_pages_with_a_stable_dedup_key(
 
 def test_an_error_test_pages_and_a_warn_test_posts_one_slack_message(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     artifact = run_results(tmp_path, node(ERROR_TEST, "fail", "Got 3 results, configured to fail if != 0", 3),
                            node(WARN_TEST, "warn", "Got 1 result, configured to warn if != 0", 1))
     result = alert(tmp_path, policy, env, "--run-results", str(artifact), "--environment", "prod")
@@ -155,7 +148,7 @@ def test_an_error_test_pages_and_a_warn_test_posts_one_slack_message(
 
 def test_freshness_warns_to_slack_and_errors_page(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     artifact = sources_json(tmp_path, freshness(SOURCE, "error", 30.5),
                             freshness("source.dbt_fieldforce.fivetran_quickbooks.invoice", "warn", 13.25),
                             freshness("source.dbt_fieldforce.fivetran_salesforce.account", "pass", 1))
@@ -172,7 +165,7 @@ def test_freshness_warns_to_slack_and_errors_page(
 
 def test_outside_production_every_failure_goes_to_slack_and_dev_sends_nothing(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     artifact = run_results(tmp_path, node(MODEL, "error", "Database Error"), node(ERROR_TEST, "fail", "Got 2", 2))
     result = alert(tmp_path, policy, env, "--run-results", str(artifact), "--environment", "ci")
     assert result.exit_code == 0, result.output
@@ -188,7 +181,7 @@ def test_outside_production_every_failure_goes_to_slack_and_dev_sends_nothing(
 
 def test_a_rerun_does_not_page_twice_and_the_run_that_passes_resolves(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     failing = run_results(tmp_path, node(MODEL, "error", "Database Error"), name="failing.json")
     for _ in range(2):
         assert alert(tmp_path, policy, env, "--run-results", str(failing), "--environment", "prod").exit_code == 0
@@ -213,7 +206,7 @@ def test_a_rerun_does_not_page_twice_and_the_run_that_passes_resolves(
 
 def test_a_threshold_of_consecutive_failures_posts_to_slack_until_it_pages(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     document = yaml.safe_load(policy.read_text())
     document["thresholds"]["failed_runs_to_page"]["freshness_error"] = 3
     policy.write_text(yaml.safe_dump(document))
@@ -256,7 +249,7 @@ def test_a_page_that_cannot_be_sent_is_tried_again_by_the_next_run(
                    "--run-results", str(artifact), "--environment", "prod")
     assert result.exit_code == 3 and "PAGERDUTY_ROUTING_KEY is not set" in result.output
     assert json.loads((tmp_path / "ledger.json").read_text())[f"fieldforce/prod/{MODEL}"]["paged"] is False
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     assert alert(tmp_path, policy, env, "--run-results", str(artifact), "--environment", "prod").exit_code == 0
     assert [body["event_action"] for _, body in received(httpserver)] == ["trigger"]
 
@@ -327,7 +320,7 @@ def test_a_ledger_of_the_wrong_shape_is_one_message(tmp_path: Path, policy: Path
 
 def test_a_build_and_its_freshness_check_post_one_slack_message(
         tmp_path: Path, policy: Path, env: dict[str, str], httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     build = run_results(tmp_path, node(WARN_TEST, "warn", "Got 1", 1))
     stale = sources_json(tmp_path, freshness(SOURCE, "warn", 13))
     result = alert(tmp_path, policy, env, "--run-results", str(build), "--sources", str(stale), "--environment", "prod")
@@ -407,7 +400,7 @@ def test_the_refresh_script_alerts_on_a_failed_production_build_and_keeps_its_ex
     """scripts/refresh.sh, as the deploy job runs it, on a copy of the built warehouse whose raw
     Salesforce accounts lost a column the staging model reads: the build fails, the model's
     page arrives, freshness ran first, and the script exits with the build's status."""
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     wh = Warehouse(tmp_path / "wh", clock=AS_OF + timedelta(hours=1))
     shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
     with duckdb.connect(str(wh.raw_path)) as con:
@@ -416,7 +409,7 @@ def test_the_refresh_script_alerts_on_a_failed_production_build_and_keeps_its_ex
            "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
            "ALERTS_DIR": str(tmp_path / "alerts"), "DBT": str(Path(sys.executable).with_name("dbt")),
            "TOOLS": str(Path(sys.executable).with_name("tools")),
-           "SLACK_WEBHOOK_URL": httpserver.url_for("/services/T000/B000/secret"),
+           "SLACK_WEBHOOK_URL": httpserver.url_for(SLACK_PATH),
            "PAGERDUTY_ROUTING_KEY": "R0UT1NGKEY", "PAGERDUTY_EVENTS_URL": httpserver.url_for("/v2/enqueue")}
     result = subprocess.run([str(PROJECT_ROOT / "scripts" / "refresh.sh")], env=env, capture_output=True, text=True,
                             check=False, cwd=tmp_path)

@@ -22,7 +22,9 @@ from pytest_httpserver import HTTPServer
 
 from tools.alerts.config import DEFAULT_POLICY, Endpoints, parse_policy
 from tools.alerts.webhook import WebhookSettings, create_app, signature_of
+from tools.tests.alert_helpers import accept_all, received
 
+SLACK_PATH = "/slack/hook"
 SECRET = b"whsec-test-0123456789"
 NOW = datetime(2026, 12, 2, 11, 0, tzinfo=timezone.utc)
 
@@ -53,7 +55,7 @@ def service(tmp_path: Path, httpserver: HTTPServer) -> Iterator[str]:
     """The app under uvicorn on a loopback port, its clock pinned to NOW; its base URL."""
     document = yaml.safe_load(DEFAULT_POLICY.read_text())
     document["delivery"].update({"backoff_seconds": 0, "attempts": 2, "timeout_seconds": 2})
-    endpoints = Endpoints(httpserver.url_for("/slack/hook"), "R0UT1NGKEY", httpserver.url_for("/v2/enqueue"))
+    endpoints = Endpoints(httpserver.url_for(SLACK_PATH), "R0UT1NGKEY", httpserver.url_for("/v2/enqueue"))
     settings = WebhookSettings(SECRET, tmp_path / "ledger.json", tmp_path / "undelivered.jsonl")
     app = create_app(settings, parse_policy(document, DEFAULT_POLICY), endpoints, clock=lambda: NOW)
     port = free_port()
@@ -83,18 +85,9 @@ def signed(base: str, payload: dict[str, Any], client: httpx.Client | None = Non
     return post(base, body, signature_of(SECRET, body), client)
 
 
-def received(httpserver: HTTPServer) -> list[tuple[str, dict[str, Any]]]:
-    return [(request.path, json.loads(request.get_data())) for request, _ in httpserver.log]
-
-
-def accept_all(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/v2/enqueue", method="POST").respond_with_json({"status": "success"}, status=202)
-    httpserver.expect_request("/slack/hook", method="POST").respond_with_data("ok")
-
-
 def test_a_signed_production_error_pages_once_and_the_next_success_resolves(
         service: str, httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     response = signed(service, event("wev_1"))
     assert response.status_code == 200 and response.json() == {"status": "sent", "eventId": "wev_1", "messages": 1}
     [(path, page)] = received(httpserver)
@@ -115,7 +108,7 @@ def test_a_signed_production_error_pages_once_and_the_next_success_resolves(
 
 def test_a_failure_outside_production_posts_to_slack_and_a_start_alerts_nobody(
         service: str, httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     assert signed(service, event("wev_ci", environment="CI")).status_code == 200
     [(path, slack)] = received(httpserver)
     assert path == "/slack/hook" and slack["channel"] == "#data-alerts"
@@ -159,14 +152,14 @@ def signed_args(payload: dict[str, Any]) -> tuple[bytes, str]:
 
 
 def test_a_timestamp_with_an_offset_is_read_as_such(service: str, httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     payload = event("wev_tz", environment="CI")
     payload["timestamp"] = "2026-12-02T06:00:00.123456789-05:00"  # NOW, in New York
     assert signed(service, payload).status_code == 200
 
 
 def test_a_replayed_event_is_rejected(service: str, httpserver: HTTPServer) -> None:
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     assert signed(service, event("wev_r", environment="CI")).status_code == 200
     replay = signed(service, event("wev_r", environment="CI"))
     assert replay.status_code == 409 and "already handled" in replay.json()["error"]
@@ -203,7 +196,7 @@ def test_a_retried_event_sends_only_what_was_not_delivered_and_counts_once(
 
 def test_two_thousand_deliveries_from_twenty_clients_lose_none(service: str, httpserver: HTTPServer) -> None:
     """A bounded load test: every delivery is answered 200 and every failure's message arrives."""
-    accept_all(httpserver)
+    accept_all(httpserver, SLACK_PATH)
     payloads = [event(f"wev_load_{n}", status="Errored" if n % 4 == 0 else "Success", environment="CI",
                       job=str(n)) for n in range(2000)]
     latencies: list[float] = []
