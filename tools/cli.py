@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -286,8 +287,6 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
     """Serve POST /webhooks/dbt-cloud: verify dbt Cloud's signature (DBT_CLOUD_WEBHOOK_SECRET), then
     page PagerDuty for a production run that errored and post other failures to Slack, as
     `tools alert` does."""
-    import os
-
     import uvicorn
 
     from tools.alerts.config import DEFAULT_POLICY, Endpoints, load_policy
@@ -297,8 +296,6 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
     if not secret:
         raise ToolError("DBT_CLOUD_WEBHOOK_SECRET is not set: the webhook's secret from dbt Cloud "
                         "(Account settings, Webhooks), which signs every delivery")
-    from datetime import timedelta
-
     settings = WebhookSettings(secret.encode("utf-8"), ledger, undelivered,
                                replay_window=timedelta(minutes=replay_window_minutes),
                                production_environments=production)
