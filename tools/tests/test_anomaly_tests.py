@@ -58,12 +58,9 @@ def compile_inline(wh: Warehouse, sql: str) -> subprocess.CompletedProcess[str]:
     wh.raw_path.parent.mkdir(parents=True, exist_ok=True)
     duckdb.connect(str(wh.raw_path)).close()
     dbt = Path(sys.executable).with_name("dbt")
-    result = subprocess.run([str(dbt), "compile", "--quiet", "--inline", sql, "--target-path", str(wh.root / "target"),
-                             "--log-path", str(wh.root / "logs")], cwd=PROJECT_ROOT, env=wh.env, capture_output=True,
-                            check=False)
-    # decoded without folding line endings: a compiled literal's \r\n stays as it was
-    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(),
-                                       result.stderr.decode(errors="replace"))
+    return subprocess.run([str(dbt), "compile", "--quiet", "--inline", sql, "--target-path", str(wh.root / "target"),
+                           "--log-path", str(wh.root / "logs")], cwd=PROJECT_ROOT, env=wh.env, capture_output=True,
+                          text=True, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -116,9 +116,6 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     assert {r["status"] for r in results} <= {"success", "pass", "no-op"}
     # with governance on: the audit view over account usage, and the marts' masking post-hooks
     assert "model.dbt_fieldforce.v_data_access_log" in {r["unique_id"] for r in results}
-    # the run history's hooks and models ran on the emulator too (they are not compared: run ids differ)
-    assert "model.dbt_fieldforce.rpt_source_freshness_slo" in {r["unique_id"] for r in results}
-    assert not [name for name in diffs if name.split(".")[0] in ("monitoring", "run_history")]
     log = (tmp_path / "logs" / "dbt.log").read_text()
     assert "set masking policy" in log and "create masking policy" in log
     # the catalog lists views (staging) as well as tables, as on Snowflake

@@ -123,8 +123,7 @@ def yaml_file_content(project: Project) -> Iterator[Finding]:
 
 
 @rule("NAM007", "source-name",
-      "Sources are declared in models/staging/<source>/ and named <source_prefix><source> (<source> "
-      "alone when their loader is not Fivetran).")
+      "Sources are declared in models/staging/<source>/ and named <source_prefix><source>.")
 def source_name(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for table in project.source_entries:
@@ -140,7 +139,7 @@ def source_name(project: Project) -> Iterator[Finding]:
                           f"next to its staging models", ("source", table.key))
             continue
         folder = PurePosixPath(table.rel).parent.name
-        expected = project.source_of_folder(folder)
+        expected = f"{project.config.source_prefix}{folder}"
         if table.source != expected:
             yield Finding(table.rel, table.source_line, "NAM007",
                           f"source {table.source} in models/staging/{folder}/ must be named {expected}",
