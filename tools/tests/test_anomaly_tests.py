@@ -228,7 +228,7 @@ def test_a_settled_day_of_revenue_that_vanished_is_flagged_by_both_revenue_tests
     assert sorted(flagged.values()) == [[(gone, 0.0)], [(gone, 0.0)]], flagged
 
 
-def test_results(wh: Warehouse) -> list[dict]:
+def anomaly_test_results(wh: Warehouse) -> list[dict]:
     results = json.loads((wh.root / "target" / "run_results.json").read_text())["results"]
     return [result for result in results if result["unique_id"].startswith("test.")]
 
@@ -239,7 +239,7 @@ def test_the_tests_hold_on_a_fresh_build(built: Warehouse, tmp_path: Path) -> No
     wh = Warehouse(tmp_path / "wh")
     shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
     wh.dbt("test", "--select", f"test_name:{TEST_NAME}")
-    results = test_results(wh)
+    results = anomaly_test_results(wh)
     assert len(results) == 10 and {result["status"] for result in results} == {"pass"}, results
 
 
@@ -252,5 +252,5 @@ def test_the_sources_tests_hold_at_other_scales(tmp_path: Path, scale: float, se
                       "--quiet")
     assert result.returncode == 0, result.stderr
     wh.dbt("test", "--select", f"source:*,test_name:{TEST_NAME}")
-    statuses = {result["unique_id"].split(".")[2]: result["status"] for result in test_results(wh)}
+    statuses = {result["unique_id"].split(".")[2]: result["status"] for result in anomaly_test_results(wh)}
     assert len(statuses) == 7 and set(statuses.values()) == {"pass"}, statuses
