@@ -141,24 +141,22 @@ judged as (
         measured_on,
         measured_value,
         trailing_mean,
-        least(
-            (1 - {{ tolerance }}) * trailing_mean,
-            coalesce(
-                case when noise_unit > 0
-                    then noise_unit * (power(greatest(root_mean - {{ z_score }} / 2.0, 0), 2) - 0.375)
-                end,
-                (1 - {{ tolerance }}) * trailing_mean
-            )
-        ) as expected_low,
-        greatest(
-            (1 + {{ tolerance }}) * trailing_mean,
-            coalesce(
-                case when noise_unit > 0
-                    then noise_unit * (power(root_mean + {{ z_score }} / 2.0, 2) - 0.375)
-                end,
-                (1 + {{ tolerance }}) * trailing_mean
-            )
-        ) as expected_high
+        case
+            when noise_unit > 0
+                then least(
+                    (1 - {{ tolerance }}) * trailing_mean,
+                    noise_unit * (power(greatest(root_mean - {{ z_score }} / 2.0, 0), 2) - 0.375)
+                )
+            else (1 - {{ tolerance }}) * trailing_mean
+        end as expected_low,
+        case
+            when noise_unit > 0
+                then greatest(
+                    (1 + {{ tolerance }}) * trailing_mean,
+                    noise_unit * (power(root_mean + {{ z_score }} / 2.0, 2) - 0.375)
+                )
+            else (1 + {{ tolerance }}) * trailing_mean
+        end as expected_high
     from scaled
 
 ),

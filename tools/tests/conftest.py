@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -72,6 +73,12 @@ class Warehouse:
     @property
     def analytics_path(self) -> Path:
         return self.root / "warehouse" / "analytics.duckdb"
+
+    def copy(self, root: Path, clock: datetime | None = None) -> Warehouse:
+        """A private copy of this warehouse's DuckDB files under `root`, to change without
+        touching the original (a session's `built` warehouse is shared)."""
+        shutil.copytree(self.root / "warehouse", root / "warehouse")
+        return Warehouse(root, clock=clock)
 
     def tools(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "tools.cli", *args], cwd=PROJECT_ROOT, env=self.env,

@@ -4,7 +4,6 @@ on loopback (pytest-httpserver) standing in for Slack and PagerDuty."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -401,8 +400,7 @@ def test_the_refresh_script_alerts_on_a_failed_production_build_and_keeps_its_ex
     Salesforce accounts lost a column the staging model reads: the build fails, the model's
     page arrives, freshness ran first, and the script exits with the build's status."""
     accept_all(httpserver, SLACK_PATH)
-    wh = Warehouse(tmp_path / "wh", clock=AS_OF + timedelta(hours=1))
-    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    wh = built.copy(tmp_path / "wh", clock=AS_OF + timedelta(hours=1))
     with duckdb.connect(str(wh.raw_path)) as con:
         con.execute("alter table fivetran_salesforce.account rename column name to name_gone")
     env = {**wh.env, "TARGET": "local", "ALERT_ENVIRONMENT": "prod", "BUILD_ARGS": "--select stg_salesforce__account",

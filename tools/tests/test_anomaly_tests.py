@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import statistics
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.paths import PROJECT_ROOT
 from tools.tests.conftest import AS_OF, Warehouse
 
 TEST_NAME = "expect_daily_value_within_trailing_window"
@@ -57,10 +54,7 @@ def compile_inline(wh: Warehouse, sql: str) -> subprocess.CompletedProcess[str]:
     """`dbt compile --inline` in a warehouse of its own (an empty raw database is enough)."""
     wh.raw_path.parent.mkdir(parents=True, exist_ok=True)
     duckdb.connect(str(wh.raw_path)).close()
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run([str(dbt), "compile", "--quiet", "--inline", sql, "--target-path", str(wh.root / "target"),
-                           "--log-path", str(wh.root / "logs")], cwd=PROJECT_ROOT, env=wh.env, capture_output=True,
-                          text=True, check=False)
+    return wh.dbt("compile", "--quiet", "--inline", sql, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -172,12 +166,6 @@ def test_bad_arguments_are_one_message_naming_the_argument(tmp_path: Path) -> No
 # --- the project's anomaly tests on real data ------------------------------------------------------
 
 
-def copy_of(built: Warehouse, root: Path) -> Warehouse:
-    wh = Warehouse(root, clock=AS_OF + timedelta(hours=1))
-    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
-    return wh
-
-
 def flagged_days(wh: Warehouse, selector: str) -> dict[str, list[tuple[date, float]]]:
     """Run the anomaly tests `selector` picks, storing failures: the days each one flagged."""
     with duckdb.connect(str(wh.analytics_path)) as con:
@@ -193,7 +181,7 @@ def test_the_jobs_of_a_lost_day_and_of_a_doubled_day_are_flagged_in_raw_and_in_f
     """Raw jobs lose one day and get another day's three times over (a connector replaying a
     day with new ids); the source's test and fct_jobs' test, once rebuilt, flag those two days
     and no other, with their values."""
-    wh = copy_of(built, tmp_path / "wh")
+    wh = built.copy(tmp_path / "wh", clock=AS_OF + timedelta(hours=1))
     lost, tripled = wh.raw_query("""
         select max(cast(created_at as date)) - 3, max(cast(created_at as date)) - 5 from fivetran_postgres.jobs
     """)[0]
@@ -219,7 +207,7 @@ def test_the_jobs_of_a_lost_day_and_of_a_doubled_day_are_flagged_in_raw_and_in_f
 
 def test_a_settled_day_of_revenue_that_vanished_is_flagged_by_both_revenue_tests(
         built: Warehouse, tmp_path: Path) -> None:
-    wh = copy_of(built, tmp_path / "wh")
+    wh = built.copy(tmp_path / "wh", clock=AS_OF + timedelta(hours=1))
     (gone,) = wh.query("select max(revenue_date) - 66 from main_finance.fct_revenue")[0]
     assert wh.query(f"select count(*) from main_finance.fct_revenue where revenue_date = '{gone}'")[0][0] > 0
     with duckdb.connect(str(wh.analytics_path)) as con:
@@ -236,8 +224,7 @@ def anomaly_test_results(wh: Warehouse) -> list[dict]:
 def test_the_tests_hold_on_a_fresh_build(built: Warehouse, tmp_path: Path) -> None:
     """On the generator's data every anomaly test of the project passes: seven on sources, one on
     fct_jobs, two on fct_revenue."""
-    wh = Warehouse(tmp_path / "wh")
-    shutil.copytree(built.root / "warehouse", wh.root / "warehouse")
+    wh = built.copy(tmp_path / "wh")
     wh.dbt("test", "--select", f"test_name:{TEST_NAME}")
     results = anomaly_test_results(wh)
     assert len(results) == 10 and {result["status"] for result in results} == {"pass"}, results
