@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator, Mapping
 
 from tools.check.config import LAYERS, CheckConfig, CheckConfigError, load_config
@@ -219,6 +219,16 @@ class Project:
 
     def models_in(self, layer: str) -> list[Model]:
         return [m for m in self.models.values() if m.layer == layer]
+
+    def source_of_folder(self, folder: str) -> str:
+        """The source models/staging/<folder>/ declares and reads: `<source_prefix><folder>` for
+        what Fivetran lands, `<folder>` itself for a source another loader writes (`loader:` other
+        than fivetran, such as dbt's own run history), which takes no Fivetran prefix."""
+        for table in self.source_entries:
+            if (table.source == folder and PurePosixPath(table.rel).parent.name == folder
+                    and str(table.source_data.get("loader", "fivetran")).lower() != "fivetran"):
+                return folder
+        return f"{self.config.source_prefix}{folder}"
 
     def skip_codes(self, subject: tuple[str, str] | None) -> set[str]:
         """Codes switched off for one model/source/exposure/snapshot by `meta: {check_skip: [...]}`."""

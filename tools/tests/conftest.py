@@ -86,13 +86,22 @@ class Warehouse:
 
     def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         dbt = Path(sys.executable).with_name("dbt")
-        result = subprocess.run(
+        ran = subprocess.run(
             [str(dbt), *args, "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs")],
-            cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, check=False,
+            cwd=PROJECT_ROOT, env=self.env, capture_output=True, check=False,
         )
+        # decoded by hand, not with text=True, which folds \r\n: a compiled literal keeps its line endings
+        result = subprocess.CompletedProcess(ran.args, ran.returncode, ran.stdout.decode(errors="replace"),
+                                             ran.stderr.decode(errors="replace"))
         if check and result.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
         return result
+
+    def compile_inline(self, sql: str) -> subprocess.CompletedProcess[str]:
+        """`dbt compile --inline`, whose output is the compiled SQL; an empty raw database is enough."""
+        self.raw_path.parent.mkdir(parents=True, exist_ok=True)
+        duckdb.connect(str(self.raw_path)).close()
+        return self.dbt("compile", "--quiet", "--inline", sql, check=False)
 
     def query(self, sql: str) -> list[tuple]:
         """Query the built warehouse, with raw attached as dbt sees it."""

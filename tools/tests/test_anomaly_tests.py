@@ -50,18 +50,11 @@ SUMS = Variant(trailing_days=5, days_to_check=3, settle_days=0, tolerance=0.2, z
 VARIANTS = (COUNTS, SHORT_COUNTS, SUMS)
 
 
-def compile_inline(wh: Warehouse, sql: str) -> subprocess.CompletedProcess[str]:
-    """`dbt compile --inline` in a warehouse of its own (an empty raw database is enough)."""
-    wh.raw_path.parent.mkdir(parents=True, exist_ok=True)
-    duckdb.connect(str(wh.raw_path)).close()
-    return wh.dbt("compile", "--quiet", "--inline", sql, check=False)
-
-
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[Variant, str]:
     """The test's SQL for each variant, from one dbt compile."""
     wh = Warehouse(tmp_path_factory.mktemp("anomaly_compile"))
-    result = compile_inline(wh, f"\n{SPLIT}\n".join(variant.call() for variant in VARIANTS))
+    result = wh.compile_inline(f"\n{SPLIT}\n".join(variant.call() for variant in VARIANTS))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     parts = result.stdout.split(SPLIT)
     assert len(parts) == len(VARIANTS)
@@ -159,7 +152,7 @@ def test_bad_arguments_are_one_message_naming_the_argument(tmp_path: Path) -> No
     cases = {"noise='gaussian'": "noise must be 'poisson' or 'sample', not 'gaussian'",
              "days_to_check='7'": "days_to_check must be a whole number of days >= 1, not '7'"}
     for argument, message in cases.items():
-        result = compile_inline(wh, f"{{{{ test_{TEST_NAME}(model='synthetic', date_column='d', {argument}) }}}}")
+        result = wh.compile_inline(f"{{{{ test_{TEST_NAME}(model='synthetic', date_column='d', {argument}) }}}}")
         assert result.returncode != 0 and f"{TEST_NAME}: {message}" in result.stdout + result.stderr, argument
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 import snowflake.connector
 
@@ -116,6 +117,17 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     assert {r["status"] for r in results} <= {"success", "pass", "no-op"}
     # with governance on: the audit view over account usage, and the marts' masking post-hooks
     assert "model.dbt_fieldforce.v_data_access_log" in {r["unique_id"] for r in results}
+    # the run history's hooks and models ran on the emulator too (they are not compared: run ids differ)
+    assert "model.dbt_fieldforce.rpt_source_freshness_slo" in {r["unique_id"] for r in results}
+    assert not [name for name in diffs if name.split(".")[0] in ("monitoring", "run_history")]
+    with duckdb.connect(str(run.emulator_file), read_only=True) as con:
+        (schema,), = con.execute("select table_schema from information_schema.tables "
+                                 "where table_name ilike 'dbt_invocations'").fetchall()
+        commands = [c for (c,) in con.execute(
+            f'select command from "{schema}".dbt_invocations order by run_started_at').fetchall()]
+        nodes = con.execute(f'select count(*) from "{schema}".dbt_node_results').fetchone()[0]
+    # the full and the incremental build, each with a row per node it ran
+    assert commands == ["build", "build"] and nodes >= len(results)
     log = (tmp_path / "logs" / "dbt.log").read_text()
     assert "set masking policy" in log and "create masking policy" in log
     # the catalog lists views (staging) as well as tables, as on Snowflake

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 DOC = PROJECT_ROOT / "docs" / "snowflake.md"
 CLASSES = ["email", "phone", "name", "address", "postal_code", "location"]
 MARTS_SCHEMAS = {"ANALYTICS_MARTS.CORE", "ANALYTICS_MARTS.FINANCE", "ANALYTICS_MARTS.OPERATIONS",
-                 "ANALYTICS_MARTS.EXECUTIVE"}
+                 "ANALYTICS_MARTS.EXECUTIVE", "ANALYTICS_MARTS.MONITORING"}
 GOVERNANCE_SCHEMAS = {"ANALYTICS_MARTS.SECURITY", "ANALYTICS_MARTS.AUDIT", "ANALYTICS_MARTS.SNAPSHOTS"}
 # Snowflake's own hierarchy, which no statement of ours grants
 SYSTEM_ROLES = {"ACCOUNTADMIN": {"SYSADMIN", "SECURITYADMIN"}, "SECURITYADMIN": {"USERADMIN"}}
@@ -79,7 +79,8 @@ def relations(manifest: dict) -> dict[str, Relation]:
         found[_relation_name(node)] = Relation(_relation_name(node), kind, "DBT_PROD_ROLE", reads)
     for source in manifest["sources"].values():
         name = source["relation_name"].replace('"', "").upper()
-        found[name] = Relation(name, "table", "FIVETRAN_INGEST_ROLE")
+        # Fivetran creates what it loads; dbt's hooks create its run history (macros/run_history.sql)
+        found[name] = Relation(name, "table", "DBT_PROD_ROLE" if source["loader"] == "dbt" else "FIVETRAN_INGEST_ROLE")
     return found
 
 
@@ -136,7 +137,10 @@ def _group_members(manifest: dict, relations: dict[str, Relation]) -> dict[str, 
         "intermediate": {r for r in nodes if r.startswith("ANALYTICS_INTERMEDIATE.")},
         "marts": {r for r in nodes if ".".join(r.split(".")[:2]) in MARTS_SCHEMAS},
         "governance": {r for r in nodes if ".".join(r.split(".")[:2]) in GOVERNANCE_SCHEMAS},
+        "run_history": {s["relation_name"].replace('"', "").upper() for s in manifest["sources"].values()
+                        if s["loader"] == "dbt"},
     }
+    assert groups["run_history"] and all(r.startswith("ANALYTICS_MARTS.RUN_HISTORY.") for r in groups["run_history"])
     groups["sigma"] = groups["marts"] - region_scoped
     return groups
 

@@ -105,9 +105,15 @@ def test_grants_per_layer_in_prod(prod_run: OfflineRun, prod_seed: OfflineRun) -
         "analytics_marts.executive.": {"MARTS_READ_ROLE"},
         "analytics_marts.audit.": {"GOVERNANCE_READ_ROLE"},
         "analytics_marts.security.": {"GOVERNANCE_READ_ROLE"},
+        "analytics_staging.monitoring.": {"STAGING_READ_ROLE"},
+        "analytics_marts.monitoring.": {"MARTS_READ_ROLE"},
     }
-    # what Sigma may read (sigma_readable_grants): the secure views and the marts without regions
-    sigma = {"analytics_marts.core.dim_date", "analytics_marts.core.dim_services"}
+    # what Sigma may read (sigma_readable_grants): the secure views, the marts without regions,
+    # and the run history's reports (Operations Monitoring)
+    sigma = {"analytics_marts.core.dim_date", "analytics_marts.core.dim_services",
+             *(f"analytics_marts.monitoring.{name}" for name in (
+                 "fct_dbt_node_results", "fct_dbt_invocations", "rpt_dbt_run_success_daily",
+                 "rpt_source_freshness_slo", "rpt_model_timings"))}
     for relation, roles in grants.items():
         prefix = next(p for p in by_prefix if relation.startswith(p))
         readable_by_sigma = relation in sigma or relation.endswith("_rls")

@@ -77,12 +77,13 @@ def hard_coded_relation(project: Project) -> Iterator[Finding]:
 
 
 @rule("LAY005", "staging-foreign-source",
-      "A staging model reads only the source of its own folder (<source_prefix><folder>).")
+      "A staging model reads only the source of its own folder (<source_prefix><folder>, or <folder> "
+      "for a source not loaded by Fivetran).")
 def staging_foreign_source(project: Project) -> Iterator[Finding]:
     for model in project.models_in("staging"):
         if len(model.parts) < 2:
             continue
-        expected = f"{project.config.source_prefix}{model.parts[1]}"
+        expected = project.source_of_folder(model.parts[1])
         for call in model.sql.sources:
             if call.args[0] != expected:
                 yield Finding(model.rel, call.line, "LAY005",

@@ -123,7 +123,8 @@ def yaml_file_content(project: Project) -> Iterator[Finding]:
 
 
 @rule("NAM007", "source-name",
-      "Sources are declared in models/staging/<source>/ and named <source_prefix><source>.")
+      "Sources are declared in models/staging/<source>/ and named <source_prefix><source> (<source> "
+      "alone when their loader is not Fivetran).")
 def source_name(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for table in project.source_entries:
@@ -139,7 +140,7 @@ def source_name(project: Project) -> Iterator[Finding]:
                           f"next to its staging models", ("source", table.key))
             continue
         folder = PurePosixPath(table.rel).parent.name
-        expected = f"{project.config.source_prefix}{folder}"
+        expected = project.source_of_folder(folder)
         if table.source != expected:
             yield Finding(table.rel, table.source_line, "NAM007",
                           f"source {table.source} in models/staging/{folder}/ must be named {expected}",
