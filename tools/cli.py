@@ -11,6 +11,7 @@ from typing import Callable, TypeVar
 
 import click
 
+from tools import paths
 from tools.errors import ToolError
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -48,6 +49,14 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
+def project_dir_option(command: F) -> F:
+    """`--project-dir` as dbt has it: a command works on the project the user stands in."""
+    return click.option(
+        "--project-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="DBT_PROJECT_DIR",
+        help="The dbt project (default: the nearest folder with dbt_project.yml from here upward, "
+             "or DBT_PROJECT_DIR).")(command)
+
+
 class ToolGroup(click.Group):
     """Turns a ToolError raised anywhere below into one line on stderr and a non-zero exit."""
 
@@ -76,14 +85,16 @@ def main() -> None:
 @click.option("--gps-days", type=click.IntRange(1, 30), default=2, show_default=True,
               help="Days of GPS history to land.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def generate_raw_command(scale: float, seed: int, as_of: str | None, gps_days: int, quiet: bool) -> None:
-    """Land all six Fivetran sources into the local analytics_raw database."""
+@project_dir_option
+def generate_raw_command(scale: float, seed: int, as_of: str | None, gps_days: int, quiet: bool,
+                         project_dir: Path | None) -> None:
+    """Land all six Fivetran sources into the project's local analytics_raw database."""
     from tools.rawgen.generate import generate_raw
 
     if scale <= 0:
         raise click.BadParameter("must be greater than 0", param_hint="--scale")
     generate_raw(scale=scale, seed=seed, as_of=_parse_as_of(as_of), gps_days=gps_days,
-                 progress=None if quiet else click.echo)
+                 progress=None if quiet else click.echo, project_dir=paths.project_root(project_dir))
 
 
 @main.command("sync")
@@ -95,34 +106,36 @@ def generate_raw_command(scale: float, seed: int, as_of: str | None, gps_days: i
 @click.option("--add-column", is_flag=True,
               help="Schema drift: the source adds a column (postgres jobs.job_source).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def sync_command(seed: int, as_of: str | None, span_hours: float, add_column: bool, quiet: bool) -> None:
-    """Land the next Fivetran sync on top of the local raw data."""
+@project_dir_option
+def sync_command(seed: int, as_of: str | None, span_hours: float, add_column: bool, quiet: bool,
+                 project_dir: Path | None) -> None:
+    """Land the next Fivetran sync on top of the project's local raw data."""
     from tools.rawgen.sync import sync_batch
 
     sync_batch(seed=seed, as_of=_parse_as_of(as_of), span_hours=span_hours, add_column=add_column,
-               progress=None if quiet else click.echo)
+               progress=None if quiet else click.echo, project_dir=paths.project_root(project_dir))
 
 
 @main.command("preflight")
-def preflight_command() -> None:
+@project_dir_option
+def preflight_command(project_dir: Path | None) -> None:
     """Check the local warehouse before a dbt build: raw data there, folder writable, no file in use."""
     from tools.preflight import check_local_warehouse
 
-    click.echo(check_local_warehouse())
+    click.echo(check_local_warehouse(paths.warehouse_dir(paths.project_root(project_dir))))
 
 
 # --- project checks -------------------------------------------------------------------------
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--project-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="The dbt project (default: the nearest folder with dbt_project.yml).")
+@click.argument("only", metavar="PATHS", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@project_dir_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--list-rules", is_flag=True, help="Print every rule code and what it checks, then exit.")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A built DuckDB warehouse (.warehouse/analytics.duckdb): also judge columns by their values.")
-def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_format: str, list_rules: bool,
+def check_command(only: tuple[Path, ...], project_dir: Path | None, output_format: str, list_rules: bool,
                   warehouse: Path | None) -> None:
     """Check naming, layering, coverage and governance rules from the project's files.
 
@@ -130,15 +143,13 @@ def check_command(paths: tuple[Path, ...], project_dir: Path | None, output_form
     read, because the rules look across files. Exit 0: clean, 1: findings, 2: usage error or
     unreadable YAML.
     """
-    from tools.check.project import find_project_root
     from tools.check.report import format_json, format_rules, format_text
     from tools.check.runner import run_check
 
     if list_rules:
         click.echo(format_rules())
         return
-    root = project_dir.resolve() if project_dir is not None else find_project_root(Path.cwd())
-    result = run_check(root, paths, warehouse)
+    result = run_check(paths.project_root(project_dir), only, warehouse)
     click.echo(format_json(result) if output_format == "json" else format_text(result))
     if result.findings:
         sys.exit(1)
@@ -174,8 +185,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--error-after", default=None, metavar="PERIOD",
               help="Freshness error_after, e.g. '1 day' (default: four missed syncs).")
 @click.option("--no-warehouse", is_flag=True, help="With --fivetran-schema: do not read landed types.")
-@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The dbt project (default: this repository).")
+@project_dir_option
 @click.option("--dry-run", is_flag=True, help="Print the diff of what would be written; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the folder is out of date.")
 def scaffold_source_command(source_name: str, fivetran_schema: Path | None, table_columns: tuple[str, ...],
@@ -246,8 +256,9 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
 @click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path),
               default=Path(".alerts/undelivered.jsonl"), show_default=True,
               help="Where messages that could not be sent are appended.")
+@project_dir_option
 def alert_command(run_results: Path | None, sources: Path | None, environment: str, dry_run: bool,
-                  policy: Path | None, ledger: Path | None, undelivered: Path) -> None:
+                  policy: Path | None, ledger: Path | None, undelivered: Path, project_dir: Path | None) -> None:
     """Send the alerts a dbt run's artifacts call for, by the SDD's alert matrix: production
     errors page PagerDuty (once per failing node; resolved when it passes again), the rest posts
     one Slack message per run. SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL
@@ -257,12 +268,12 @@ def alert_command(run_results: Path | None, sources: Path | None, environment: s
     --undelivered); 1: an unreadable artifact or policy. Run it after the build, keeping the
     build's own exit status: `dbt build; status=$?; tools alert ...; exit $status`.
     """
-    from tools.alerts.config import DEFAULT_POLICY, Endpoints, load_policy
+    from tools.alerts.config import Endpoints, default_policy, load_policy
     from tools.alerts.run import run_alerts
 
     if run_results is None and sources is None:
         raise click.UsageError("give --run-results, --sources or both")
-    loaded = load_policy(policy or DEFAULT_POLICY)
+    loaded = load_policy(policy or default_policy(paths.project_root(project_dir)))
     status = run_alerts(run_results, sources, environment, loaded,
                         ledger or Path(".alerts") / f"ledger-{environment}.json", undelivered, dry_run,
                         Endpoints.from_environment(), click.echo)
@@ -282,14 +293,15 @@ def alert_command(run_results: Path | None, sources: Path | None, environment: s
               help="dbt Cloud environment names whose failures page (repeatable).")
 @click.option("--replay-window-minutes", type=click.IntRange(1, 24 * 60), default=60, show_default=True,
               help="How far an event's timestamp may be from now; its id is remembered that long.")
+@project_dir_option
 def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Path, undelivered: Path,
-                          production: tuple[str, ...], replay_window_minutes: int) -> None:
+                          production: tuple[str, ...], replay_window_minutes: int, project_dir: Path | None) -> None:
     """Serve POST /webhooks/dbt-cloud: verify dbt Cloud's signature (DBT_CLOUD_WEBHOOK_SECRET), then
     page PagerDuty for a production run that errored and post other failures to Slack, as
     `tools alert` does."""
     import uvicorn
 
-    from tools.alerts.config import DEFAULT_POLICY, Endpoints, load_policy
+    from tools.alerts.config import Endpoints, default_policy, load_policy
     from tools.alerts.webhook import WebhookSettings, create_app
 
     secret = os.environ.get("DBT_CLOUD_WEBHOOK_SECRET")
@@ -299,7 +311,8 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
     settings = WebhookSettings(secret.encode("utf-8"), ledger, undelivered,
                                replay_window=timedelta(minutes=replay_window_minutes),
                                production_environments=production)
-    app = create_app(settings, load_policy(policy or DEFAULT_POLICY), Endpoints.from_environment())
+    app = create_app(settings, load_policy(policy or default_policy(paths.project_root(project_dir))),
+                     Endpoints.from_environment())
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -309,7 +322,8 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
 @main.command("platform-sql")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the statements to FILE instead of standard output.")
-def platform_sql_command(output: Path | None) -> None:
+@project_dir_option
+def platform_sql_command(output: Path | None, project_dir: Path | None) -> None:
     """Print the Snowflake platform set-up in the order it runs: warehouses, databases, schemas,
     masking policies, roles, service users, grants, account parameters, resource monitors.
 
@@ -320,7 +334,7 @@ def platform_sql_command(output: Path | None) -> None:
 
     from tools.fsio import atomic_write
 
-    text = render_sql(platform_statements())
+    text = render_sql(platform_statements(paths.project_root(project_dir)))
     if output is None:
         click.echo(text, nl=False)
         return
@@ -344,13 +358,14 @@ def platform_sql_command(output: Path | None) -> None:
               help="Answer that every relation already exists (compile the incremental branches).")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("target/snowflake_dry_run"),
               show_default=True, help="Where dbt writes its target/ and logs/ for this run.")
-def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path) -> None:
+@project_dir_option
+def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path, project_dir: Path | None) -> None:
     """Run a dbt command against a Snowflake target without an account and print every statement
     dbt would send, e.g. `tools snowflake-dry-run run --target prod`. Nothing connects.
     """
     from tools.snowflake_offline import run_offline
 
-    result = run_offline(list(dbt_args), workdir=workdir, existing=existing)
+    result = run_offline(list(dbt_args), workdir=workdir, existing=existing, project_dir=paths.project_root(project_dir))
     for statement in result.statements:
         click.echo(statement.rstrip().rstrip(";") + ";")
     if not result.success:

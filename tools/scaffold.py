@@ -954,13 +954,11 @@ def scaffold_source(
     echo: Callable[[str], None] = print,
 ) -> Outcome:
     """The whole command: read inputs, resolve, plan, then diff or write."""
-    from tools.paths import PROJECT_ROOT
+    from tools.paths import project_root
     from tools.warehouse import WarehouseUnreachable, read_landed_schema
 
     check_source_name(source)
-    root = (project_dir or PROJECT_ROOT).resolve()
-    if not (root / "dbt_project.yml").is_file():
-        raise ToolError(f"{root} is not a dbt project (no dbt_project.yml): give --project-dir the project's folder")
+    root = project_root(project_dir)
     raw_schema = check_schema_name(schema or f"fivetran_{source}")
     default_warn, default_error = default_freshness(source)
     settings = Settings(source, raw_schema, warn_after or default_warn, error_after or default_error)

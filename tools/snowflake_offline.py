@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from tools.errors import ToolError
-from tools.paths import PROJECT_ROOT
+from tools.paths import project_root
 
 # Profiles read these with env_var() and no default; any value will do, nothing connects.
 DUMMY_ENV = {
@@ -179,9 +179,10 @@ def _require_snowflake_target(dbt_args: list[str], project_dir: Path) -> None:
 
 
 def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False, fail_on: str | None = None,
-                project_dir: Path = PROJECT_ROOT) -> OfflineRun:
+                project_dir: Path | None = None) -> OfflineRun:
     """Run `dbt <dbt_args>` in a child process with the recorder; artifacts go under workdir.
     `fail_on`: a regular expression; statements it matches fail as Snowflake errors would."""
+    project_dir = project_root(project_dir)
     _require_snowflake_target(dbt_args, project_dir)
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)

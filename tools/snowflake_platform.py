@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from tools.errors import ToolError
-from tools.paths import PROJECT_ROOT
+from tools.paths import project_root
 
 PLATFORM_MACROS = Path("macros") / "snowflake" / "platform.sql"
 
@@ -45,8 +45,8 @@ def _call(macro: Any, *args: Any) -> Any:
     return None
 
 
-def load_macros(project_dir: Path = PROJECT_ROOT) -> Any:
-    path = project_dir / PLATFORM_MACROS
+def load_macros(project_dir: Path | None = None) -> Any:
+    path = project_root(project_dir) / PLATFORM_MACROS
     if not path.is_file():
         raise ToolError(f"{path} not found: run from the dbt_fieldforce project")
     env = jinja2.Environment(extensions=["jinja2.ext.do"], undefined=jinja2.Undefined)
@@ -54,11 +54,11 @@ def load_macros(project_dir: Path = PROJECT_ROOT) -> Any:
     return env.from_string(path.read_text(encoding="utf-8")).module
 
 
-def platform_spec(project_dir: Path = PROJECT_ROOT) -> dict[str, Any]:
+def platform_spec(project_dir: Path | None = None) -> dict[str, Any]:
     return _call(load_macros(project_dir).platform_spec)
 
 
-def platform_statements(project_dir: Path = PROJECT_ROOT) -> list[str]:
+def platform_statements(project_dir: Path | None = None) -> list[str]:
     """Every statement of the first-time set-up, in order, without the trailing semicolon."""
     module = load_macros(project_dir)
     statements = _call(module.platform_statements, _call(module.platform_spec))

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from tools.errors import ToolError
-from tools.paths import PROJECT_ROOT, raw_database_path
+from tools.paths import project_root, raw_database_path
 
 
 @dataclass(frozen=True)
@@ -81,14 +81,15 @@ def raw_database_name(project_dir: Path) -> str:
         return "analytics_raw"
 
 
-def read_landed_schema(schema: str, target: str | None = None, project_dir: Path = PROJECT_ROOT) -> LandedSchema:
+def read_landed_schema(schema: str, target: str | None = None, project_dir: Path | None = None) -> LandedSchema:
     """Every table of `schema` in the target's raw database. Raises WarehouseUnreachable."""
-    target_name, output = _profile_output(target, project_dir)
+    root = project_root(project_dir)
+    target_name, output = _profile_output(target, root)
     kind = output.get("type")
     if kind == "duckdb":
-        return _read_duckdb(raw_database_path(), schema)
+        return _read_duckdb(raw_database_path(root), schema)
     if kind == "snowflake":
-        return _read_snowflake(output, raw_database_name(project_dir), schema)
+        return _read_snowflake(output, raw_database_name(root), schema)
     raise ToolError(f"target {target_name!r} is of type {kind!r}; only duckdb and snowflake are supported")
 
 

@@ -18,7 +18,7 @@ DESTINATIONS: tuple[Destination, ...] = ("pagerduty", "slack", "none")
 ENVIRONMENTS = ("prod", "ci", "dev")
 SEVERITIES = ("critical", "error", "warning", "info")
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
-DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "ops" / "alerts.yml"
+POLICY_FILE = Path("ops") / "alerts.yml"
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,12 @@ def parse_policy(document: Any, path: Path) -> Policy:
     return Policy(routes, severity, failed_runs_to_page, channel, source, delivery)
 
 
-def load_policy(path: Path = DEFAULT_POLICY) -> Policy:
+def default_policy(project_dir: Path) -> Path:
+    """The project's alert policy: thresholds and routes in one file (docs/runbook.md)."""
+    return project_dir / POLICY_FILE
+
+
+def load_policy(path: Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -337,14 +337,6 @@ def _folder_config(project_name: str, dbt_project: Mapping[str, Any], section: s
     return resolved
 
 
-def find_project_root(start: Path) -> Path:
-    current = start.resolve()
-    for candidate in (current, *current.parents):
-        if (candidate / "dbt_project.yml").is_file():
-            return candidate
-    raise CheckConfigError(f"no dbt_project.yml in {start} or any folder above it; pass --project-dir")
-
-
 def load_project(root: Path) -> Project:
     root = root.resolve()
     project_file = root / "dbt_project.yml"
@@ -494,5 +486,5 @@ def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> Non
 
 __all__ = [
     "DataTest", "Exposure", "LineDict", "Model", "ModelEntry", "Project", "Snapshot", "SourceTable",
-    "YamlFile", "find_project_root", "load_project", "normalise_tests",
+    "YamlFile", "load_project", "normalise_tests",
 ]

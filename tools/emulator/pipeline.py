@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from tools.emulator.server import Emulator
-from tools.paths import PROJECT_ROOT
+from tools.paths import find_project_root
 
 AS_OF = datetime(2026, 11, 20, 12, 0, 0)
 DBT_TIMEOUT_SECONDS = int(os.environ.get("FIELDFORCE_EMULATOR_DBT_TIMEOUT", "900"))
@@ -48,7 +48,7 @@ class StepFailed(RuntimeError):
 @dataclass
 class EmulatorRun:
     workdir: Path
-    project_dir: Path = PROJECT_ROOT
+    project_dir: Path = field(default_factory=find_project_root)
     scale: float = 0.002
     seed: int = 3
     syncs: int = 3

@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.port, args.db_path, args.raw_file, args.host, args.stock)
         return 0
     from tools.emulator.pipeline import EmulatorRun, StepFailed
-    from tools.paths import PROJECT_ROOT
+    from tools.paths import project_root
 
-    run = EmulatorRun(args.workdir.resolve(), project_dir=(args.project_dir or PROJECT_ROOT).resolve(),
+    run = EmulatorRun(args.workdir.resolve(), project_dir=project_root(args.project_dir),
                       scale=args.scale, seed=args.seed, syncs=args.syncs)
     try:
         diffs = run.run()

@@ -53,7 +53,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection tuned like the dbt profile: bounded memory, spilling to the warehouse folder."""
     limit = memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))
     con = open_duckdb(path)
-    spill = paths.warehouse_dir() / "tmp"  # DuckDB creates it when it first spills, not before
+    spill = path.parent / "tmp"  # beside the file, as profiles.yml has it; DuckDB creates it when it first spills
     con.execute(f"set memory_limit = {sqlkit.sql_string(limit)}")
     con.execute(f"set temp_directory = {sqlkit.sql_string(str(spill))}")
     con.execute("set preserve_insertion_order = false")
@@ -260,13 +260,14 @@ def generate_raw(
     gps_days: int = 2,
     progress: Progress = None,
     target: Path | None = None,
+    project_dir: Path | None = None,
 ) -> dict[str, int]:
     """Write every raw table; returns the row count of each. The old database is replaced atomically."""
     say = progress or (lambda _msg: None)
     memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))  # a bad setting fails before any work
     as_of = as_of or datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     ctx = Context(seed=seed, scale=scale, as_of=as_of, volumes=Volumes.for_scale(scale), gps_days=gps_days)
-    target = target or paths.raw_database_path()
+    target = target or paths.raw_database_path(project_dir)
     check_disk_space(target.parent, scale)
     ensure_writable_dir(target.parent)
     building = target.with_name(target.name + ".building")

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import duckdb
 
@@ -131,11 +132,12 @@ def sync_batch(
     span_hours: float = 24.0,
     add_column: bool = False,
     progress: Progress = None,
+    project_dir: Path | None = None,
 ) -> dict[str, int]:
-    """Land one sync batch; returns the rows landed per table."""
+    """Land one sync batch into the project's raw database; returns the rows landed per table."""
     say = progress or (lambda _msg: None)
     memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))  # a bad setting fails before any work
-    raw = paths.raw_database_path()
+    raw = paths.raw_database_path(project_dir)
     if not raw.exists():
         raise no_raw_data_error(raw)
     con = connect(raw)

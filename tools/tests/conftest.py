@@ -18,8 +18,9 @@ import duckdb
 import libfaketime
 import pytest
 
-from tools.paths import PROJECT_ROOT
 
+# The project these tests belong to: they test this checkout, wherever pytest was started from.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # A fixed landing time keeps every test run's data identical.
 AS_OF = datetime(2026, 11, 20, 12, 0, 0)
 E2E_SCALE = 0.002

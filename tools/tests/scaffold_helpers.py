@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scaffold"
 SCHEMA_JSON = FIXTURES / "salesforce_schemas.json"

@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 
-from tools.alerts.config import DEFAULT_POLICY, load_policy, parse_policy
+from tools.alerts.config import default_policy, load_policy, parse_policy
 from tools.cli import main
 from tools.errors import ToolError
 from tools.tests.alert_helpers import accept_all, received
@@ -75,7 +75,7 @@ def sources_json(tmp: Path, *results: dict[str, Any]) -> Path:
 @pytest.fixture
 def policy(tmp_path: Path) -> Path:
     """ops/alerts.yml, with no wait between retries."""
-    document = yaml.safe_load(DEFAULT_POLICY.read_text())
+    document = yaml.safe_load(default_policy(PROJECT_ROOT).read_text())
     document["delivery"].update({"backoff_seconds": 0, "attempts": 3, "timeout_seconds": 2})
     path = tmp_path / "alerts.yml"
     path.write_text(yaml.safe_dump(document))
@@ -356,7 +356,7 @@ def test_a_missing_artifact_and_no_artifact_at_all_are_usage_errors(tmp_path: Pa
 
 
 def test_the_committed_policy_is_the_sdds_matrix() -> None:
-    policy = load_policy()
+    policy = load_policy(default_policy(PROJECT_ROOT))
     assert policy.destination("prod", "node_error") == "pagerduty"
     assert policy.destination("prod", "test_fail") == "pagerduty"
     assert policy.destination("prod", "test_warn") == "slack"
@@ -380,7 +380,7 @@ def test_the_committed_policy_is_the_sdds_matrix() -> None:
     (lambda d: d.update(webhook_url="https://hooks.slack.com/x"), "the file has unknown key(s) webhook_url"),
 ])
 def test_a_malformed_policy_names_the_problem(change: Any, message: str) -> None:
-    document = yaml.safe_load(DEFAULT_POLICY.read_text())
+    document = yaml.safe_load(default_policy(PROJECT_ROOT).read_text())
     change(document)
     with pytest.raises(ToolError, match="^alerts.yml: ") as raised:
         parse_policy(document, Path("alerts.yml"))

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 from tools.rawgen.telematics import SHIFT_SECONDS, SHIFT_START_HOUR_UTC
 
 from .conftest import Warehouse

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tools.hooks import check_secrets, check_yaml
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 # Built from pieces so this file itself passes the guards it tests.
 PEM_HEADER = "-----BEGIN " + "RSA PRIVATE KEY-----"

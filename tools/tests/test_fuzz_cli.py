@@ -218,7 +218,7 @@ def test_malformed_input_is_one_error_and_changes_nothing(pristine: Path, tmp_pa
     args = [a.format(**places) for a in case.args]
     env = {"FIELDFORCE_WAREHOUSE_DIR": str(places["warehouse"]), "DBT_TARGET": "local",
            **{k: v.format(**places) for k, v in case.env.items()}}
-    monkeypatch.chdir(sandbox)
+    monkeypatch.chdir(places["project"])  # the commands without --project-dir find it from here
     before = _tree(sandbox)
 
     result = CliRunner().invoke(main, args, env=env)

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from tools.duckdb_file import tail_bytes
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 from .conftest import AS_OF, E2E_SCALE, E2E_SEED, Warehouse
 from .test_rawgen import checksums

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 from tools.tests.conftest import Warehouse
 from tools.tests.twin_builds import copy_project
 

@@ -394,5 +394,5 @@ def test_a_project_dir_that_is_no_dbt_project_is_refused_and_not_created(tmp_pat
     missing = tmp_path / "nonexistent"
     result = CliRunner().invoke(main, ["scaffold-source", "salesforce", "--fivetran-schema", str(SCHEMA_JSON),
                                        "--project-dir", str(missing)])
-    assert result.exit_code == 1 and "is not a dbt project" in result.output, result.output
+    assert result.exit_code == 2 and "is not a dbt project" in result.output, result.output
     assert not missing.exists()

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from tools.cli import main
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 from .scaffold_helpers import (
     CONTACT_COLUMNS,

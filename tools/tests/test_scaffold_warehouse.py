@@ -11,7 +11,7 @@ import pytest
 
 from tools import warehouse
 from tools.errors import ToolError
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 
 def test_duckdb_columns_types_and_declared_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,5 +96,6 @@ def test_snowflake_reads_information_schema(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_project_without_profiles_is_unreachable(tmp_path: Path) -> None:
+    (tmp_path / "dbt_project.yml").write_text("name: bare\n")
     with pytest.raises(warehouse.WarehouseUnreachable, match="no .*profiles.yml"):
         warehouse.read_landed_schema("fivetran_x", None, tmp_path)

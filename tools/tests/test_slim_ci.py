@@ -20,7 +20,7 @@ import duckdb
 import pytest
 import yaml
 
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 from .conftest import AS_OF, E2E_SCALE, E2E_SEED, Warehouse
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tools.cli import main
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 from tools.snowflake_access import parse_grants
 from tools.snowflake_offline import DUMMY_ENV
 from tools.snowflake_platform import is_idempotent, platform_spec, platform_statements, render_sql

@@ -20,9 +20,10 @@ import uvicorn
 import yaml
 from pytest_httpserver import HTTPServer
 
-from tools.alerts.config import DEFAULT_POLICY, Endpoints, parse_policy
+from tools.alerts.config import Endpoints, default_policy, parse_policy
 from tools.alerts.webhook import WebhookSettings, create_app, signature_of
 from tools.tests.alert_helpers import accept_all, received
+from tools.tests.conftest import PROJECT_ROOT
 
 SLACK_PATH = "/slack/hook"
 SECRET = b"whsec-test-0123456789"
@@ -53,11 +54,11 @@ def free_port() -> int:
 @pytest.fixture
 def service(tmp_path: Path, httpserver: HTTPServer) -> Iterator[str]:
     """The app under uvicorn on a loopback port, its clock pinned to NOW; its base URL."""
-    document = yaml.safe_load(DEFAULT_POLICY.read_text())
+    document = yaml.safe_load(default_policy(PROJECT_ROOT).read_text())
     document["delivery"].update({"backoff_seconds": 0, "attempts": 2, "timeout_seconds": 2})
     endpoints = Endpoints(httpserver.url_for(SLACK_PATH), "R0UT1NGKEY", httpserver.url_for("/v2/enqueue"))
     settings = WebhookSettings(SECRET, tmp_path / "ledger.json", tmp_path / "undelivered.jsonl")
-    app = create_app(settings, parse_policy(document, DEFAULT_POLICY), endpoints, clock=lambda: NOW)
+    app = create_app(settings, parse_policy(document, default_policy(PROJECT_ROOT)), endpoints, clock=lambda: NOW)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

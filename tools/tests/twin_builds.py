@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from tools.emulator.pipeline import AUDIT_COLUMNS
-from tools.paths import PROJECT_ROOT
+from tools.tests.conftest import PROJECT_ROOT
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml")
 PROJECT_DIRS = ("models", "macros", "seeds", "snapshots", "tests", "analyses")
