@@ -27,10 +27,10 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_dashboards import built_warehouse, compile_with_dbt  # noqa: E402  (a sibling script, not a package)
+from bench_dashboards import built_warehouse, compile_with_dbt
 
-from tools.duckdb_file import open_duckdb  # noqa: E402
-from tools.errors import ToolError  # noqa: E402
+from tools.duckdb_file import open_duckdb
+from tools.errors import ToolError
 
 AGGREGATES = ("int_revenue_by_service", "int_technician_daily_metrics", "fct_technician_performance",
               "rpt_operations_daily", "rpt_executive_summary")
@@ -55,7 +55,8 @@ def timed(con: duckdb.DuckDBPyConnection, sql: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, default=None,
-                        help="a built warehouse folder (default: the local one, FIELDFORCE_WAREHOUSE_DIR or .warehouse)")
+                        help="a built warehouse folder "
+                             "(default: the local one, FIELDFORCE_WAREHOUSE_DIR or .warehouse)")
     parser.add_argument("--runs", type=int, default=3, help="rebuilds of each aggregate (the median is printed)")
     args = parser.parse_args()
     if args.runs < 1:
@@ -86,10 +87,10 @@ def main() -> None:
                        f" union all (select {columns} from {stored[name]}"
                        f" except select {columns} from ({sql[name]})))")
             rebuild = [timed(con, f"create or replace temp table rebuilt as {sql[name]}") for _ in range(args.runs)]
-            rows = con.execute("select count(*) from rebuilt").fetchone()[0]
+            rows = con.execute("select count(*) from rebuilt").fetchall()[0][0]
             compared = [timed(con, compare) for _ in range(args.runs)]
             medians = statistics.median(rebuild), statistics.median(compared)
-            totals = [total + median for total, median in zip(totals, medians)]
+            totals = [total + median for total, median in zip(totals, medians, strict=True)]
             kinds = ", ".join(f"{count} {kind}(s)" for kind, count in sorted(readers(manifest, name).items()))
             print(f"{name:<30}{rows:>12,}{medians[0]:>11.2f}{medians[1]:>11.2f}   {kinds}")
         print(f"{'all five':<30}{'':>12}{totals[0]:>11.2f}{totals[1]:>11.2f}")

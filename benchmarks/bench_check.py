@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.synthetic_project import write_synthetic_project  # noqa: E402
 from tools.check.runner import run_check  # noqa: E402
-from tools.check.synthetic import write_synthetic_project  # noqa: E402
 
 
 def _median_in_process(root: Path, runs: int) -> tuple[float, int]:

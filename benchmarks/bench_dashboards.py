@@ -127,7 +127,7 @@ def concurrent(con: duckdb.DuckDBPyConnection, queries: dict[str, dict[str, str]
         try:
             start.wait()
             order = list(queries)
-            for load in range(loads):
+            for _ in range(loads):
                 for dashboard in order[number % len(order):] + order[:number % len(order)]:
                     started = time.perf_counter()
                     for sql in queries[dashboard].values():
@@ -161,7 +161,8 @@ def concurrent(con: duckdb.DuckDBPyConnection, queries: dict[str, dict[str, str]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, default=None,
-                        help="a built warehouse folder (default: the local one, FIELDFORCE_WAREHOUSE_DIR or .warehouse)")
+                        help="a built warehouse folder "
+                             "(default: the local one, FIELDFORCE_WAREHOUSE_DIR or .warehouse)")
     parser.add_argument("--users", default="MARIA_GARCIA,PRIYA_PATEL",
                         help="users of seed_user_region_access to query as (a regional user, an admin)")
     parser.add_argument("--runs", type=int, default=5, help="single-user repetitions of each query per user")
@@ -191,7 +192,8 @@ def main() -> None:
         many = concurrent(con, queries, users, args.sessions, args.loads)
     finally:
         con.close()
-    print(f"\ngoals: single user {'met' if single else 'NOT MET'}; {args.sessions} sessions {'met' if many else 'NOT MET'}")
+    print(f"\ngoals: single user {'met' if single else 'NOT MET'}; "
+          f"{args.sessions} sessions {'met' if many else 'NOT MET'}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ from pathlib import Path
 import duckdb
 
 from tools import paths
-from tools.rawgen.generate import WRITERS, connect
+from tools.rawgen.database import connect
+from tools.rawgen.generate import WRITERS
 
 PHASES = ("copy_raw", "gps_day", "dbt_one_node")
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_floor import copy_raw, dbt_one_node  # noqa: E402  (a sibling script, not a package)
+from bench_floor import copy_raw, dbt_one_node
 
-from tools.duckdb_file import open_duckdb  # noqa: E402
-from tools.rawgen.generate import connect  # noqa: E402
+from tools.duckdb_file import open_duckdb
+from tools.rawgen.database import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -330,9 +331,8 @@ def platform_sql_command(output: Path | None, project_dir: Path | None) -> None:
     Rendered offline from macros/snowflake/platform.sql, the same statements as
     `dbt run-operation platform_setup --target prod` (dry run). Every statement is idempotent.
     """
-    from tools.snowflake_platform import platform_statements, render_sql
-
     from tools.fsio import atomic_write
+    from tools.snowflake_platform import platform_statements, render_sql
 
     text = render_sql(platform_statements(paths.project_root(project_dir)))
     if output is None:
@@ -359,13 +359,15 @@ def platform_sql_command(output: Path | None, project_dir: Path | None) -> None:
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("target/snowflake_dry_run"),
               show_default=True, help="Where dbt writes its target/ and logs/ for this run.")
 @project_dir_option
-def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path, project_dir: Path | None) -> None:
+def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path,
+                              project_dir: Path | None) -> None:
     """Run a dbt command against a Snowflake target without an account and print every statement
     dbt would send, e.g. `tools snowflake-dry-run run --target prod`. Nothing connects.
     """
     from tools.snowflake_offline import run_offline
 
-    result = run_offline(list(dbt_args), workdir=workdir, existing=existing, project_dir=paths.project_root(project_dir))
+    result = run_offline(list(dbt_args), workdir=workdir, existing=existing,
+                         project_dir=paths.project_root(project_dir))
     for statement in result.statements:
         click.echo(statement.rstrip().rstrip(";") + ";")
     if not result.success:

@@ -7,10 +7,12 @@ Everything here is pure: documents in, dataclasses out, ToolError for input a us
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tools.errors import ToolError
 from tools.naming import check_destination_name, fivetran_name
@@ -121,10 +123,7 @@ def _unwrap(doc: Any, inner_key: str, what: str) -> Mapping[str, Any]:
     if code is not None and code != "Success":
         message = doc.get("message") or "no message"
         raise ToolError(f"the {what} is an error response from Fivetran: {code}: {message}")
-    if "data" in doc:
-        data = _mapping(doc["data"], "data")
-    else:
-        data = doc
+    data = _mapping(doc["data"], "data") if "data" in doc else doc
     if inner_key not in data:
         raise ToolError(f"not a {what}: no {'data.' if 'data' in doc else ''}{inner_key} object in it")
     return data
@@ -155,7 +154,8 @@ def _parse_table(
     name = _destination(key, item, where, "table")
     sync_mode = _text(item, "sync_mode", where)
     if sync_mode is not None and sync_mode not in SYNC_MODES:
-        raise ToolError(f"not a Fivetran schema config: {where}.sync_mode is {sync_mode!r}, expected one of {', '.join(SYNC_MODES)}")
+        raise ToolError(f"not a Fivetran schema config: {where}.sync_mode is {sync_mode!r}, "
+                        f"expected one of {', '.join(SYNC_MODES)}")
     configured = _mapping(item.get("columns") or {}, f"{where}.columns")
     merged: dict[str, dict[str, Any]] = {}
     # The listing is the full column list; the config's entries are the user's changes.
@@ -169,10 +169,8 @@ def _parse_table(
     for column_key, column_item in merged.items():
         column_where = f"{where}.columns.{column_key}"
         if not _flag(column_item, "enabled", column_where, True):
-            try:
+            with contextlib.suppress(ToolError):  # a disabled column never lands, whatever its name
                 disabled.append(_destination(column_key, column_item, column_where, "column"))
-            except ToolError:
-                pass  # a disabled column never lands, whatever its name
             continue
         column_name = _destination(column_key, column_item, column_where, f"column {key}.{column_key}:")
         if column_name in seen:
@@ -264,7 +262,8 @@ def select_schema(schemas: list[Schema], wanted: str | None) -> Schema:
         if len(enabled) == 1:
             # --schema names the raw schema; a SaaS connector's config holds one schema named otherwise.
             return enabled[0]
-        raise ToolError(f"unknown schema {wanted!r}; the config has: {', '.join(s.source_name for s in schemas) or 'none'}")
+        have = ", ".join(s.source_name for s in schemas) or "none"
+        raise ToolError(f"unknown schema {wanted!r}; the config has: {have}")
     enabled_schemas = [schema for schema in schemas if schema.enabled]
     if not enabled_schemas:
         raise ToolError("the Fivetran schema config has no enabled schema")

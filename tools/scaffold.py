@@ -20,9 +20,10 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from tools import fivetran as ft
 from tools.errors import ToolError
@@ -30,7 +31,7 @@ from tools.fsio import atomic_write, check_writable_dir, ensure_writable_dir, re
 from tools.naming import MAX_IDENTIFIER_LENGTH, fivetran_name, humanize, needs_quoting, singular, sql_column
 from tools.pii import pii_class_of
 from tools.types import TypeInfo, type_info
-from tools.warehouse import LandedSchema
+from tools.warehouse import LandedColumn, LandedSchema
 from tools.yamlio import Flow, FlowList, Unmatched, merge, unmatched
 
 MANIFEST = ".scaffold.json"
@@ -195,7 +196,8 @@ def _sync_mode(table: ft.Table, landed: bool) -> str:
     return ft.LIVE
 
 
-def _key(table: ft.Table, override: tuple[str, ...] | None, declared: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str]:
+def _key(table: ft.Table, override: tuple[str, ...] | None,
+         declared: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str]:
     names = table.column_names
     if override:
         unknown = [name for name in override if name not in names]
@@ -214,11 +216,12 @@ def _key(table: ft.Table, override: tuple[str, ...] | None, declared: tuple[str,
     if ft.FIVETRAN_ID in names:
         return (ft.FIVETRAN_ID,), "fivetran_id"
     raise ToolError(
-        f"table {table.name!r} has no primary key, no id and no _fivetran_id column; name one with --key {table.name}=COLUMN"
+        f"table {table.name!r} has no primary key, no id and no _fivetran_id column; "
+        f"name one with --key {table.name}=COLUMN"
     )
 
 
-def _merge_landed(table: ft.Table, landed: tuple[Any, ...], disabled: set[str]) -> ft.Table:
+def _merge_landed(table: ft.Table, landed: tuple[LandedColumn, ...], disabled: set[str]) -> ft.Table:
     configured = {column.name: column for column in table.columns}
     columns: list[ft.Column] = []
     for landed_column in landed:
@@ -230,21 +233,13 @@ def _merge_landed(table: ft.Table, landed: tuple[Any, ...], disabled: set[str]) 
     return replace(table, columns=tuple(columns), columns_complete=True)
 
 
-def resolve(
-    schema: ft.Schema | None,
-    landed: LandedSchema | None,
-    *,
-    keys: dict[str, tuple[str, ...]] | None = None,
-    only: Iterable[str] = (),
-) -> Resolution:
-    """The models to stage, from the schema config (if any) and the landed tables (if reachable)."""
-    keys = dict(keys or {})
-    resolution = Resolution(models=[])
+def _connector_tables(schema: ft.Schema | None, landed: LandedSchema | None, resolution: Resolution) -> list[ft.Table]:
+    """The tables to consider: the schema config's enabled ones, else every landed one."""
     if schema is not None:
-        tables = list(schema.tables)
         resolution.skipped.extend(f"{name} (disabled in Fivetran)" for name in schema.disabled_tables)
-    elif landed is not None:
-        tables = [
+        return list(schema.tables)
+    if landed is not None:
+        return [
             ft.Table(
                 name=name,
                 source_name=name,
@@ -253,9 +248,12 @@ def resolve(
             )
             for name, columns in sorted(landed.tables.items())
         ]
-    else:  # pragma: no cover - the caller always passes one
-        raise ToolError("nothing to scaffold from: give --fivetran-schema or --from-warehouse")
+    raise ToolError("nothing to scaffold from: give --fivetran-schema or --from-warehouse")  # pragma: no cover
 
+
+def _picked_tables(tables: list[ft.Table], only: Iterable[str], keys: dict[str, tuple[str, ...]],
+                   resolution: Resolution) -> list[ft.Table]:
+    """`--table` narrows the tables (the run is then partial); `--key` must name one of them."""
     wanted = list(only)
     if wanted:
         known = {table.name: table for table in tables} | {table.source_name: table for table in tables}
@@ -269,36 +267,30 @@ def resolve(
     for name in keys:
         if name not in table_names:
             raise ToolError(f"--key names unknown table {name!r}")
+    return tables
 
-    unlanded: list[str] = []
-    guessed: list[str] = []
-    for table in tables:
-        landed_columns = landed.tables.get(table.name) if landed is not None else None
-        declared = landed.primary_keys.get(table.name, ()) if landed is not None else ()
-        if landed_columns and schema is not None:
-            table = _merge_landed(table, landed_columns, set(table.disabled_columns))
-        elif not landed_columns:
-            override = keys.get(table.name) or keys.get(table.source_name)
-            keyless = not override and not any(c.primary_key for c in table.columns) and "id" not in table.column_names
-            if keyless:
-                guessed.append(table.name)
-            have = set(table.column_names)
-            extra = [c for c in _system_columns(table.sync_mode, keyless) if c.name not in have]
-            table = replace(table, columns=table.columns + tuple(extra))
-            unlanded.append(table.name)
-        table = replace(table, columns=tuple(
-            replace(c, data_type=SYSTEM_TYPES[c.name]) if c.data_type is None and c.name in SYSTEM_TYPES else c
-            for c in table.columns
-        ))
-        if ft.SYNCED not in table.column_names:
-            resolution.skipped.append(f"{table.name} (no _fivetran_synced column: not a Fivetran table)")
-            continue
-        override = keys.get(table.name) or keys.get(table.source_name)
-        key, kind = _key(table, override, declared)
-        mode = _sync_mode(table, bool(landed_columns))
-        resolution.models.append(
-            Model(table=table, key=key, key_kind=kind, sync_mode=mode, landed=bool(landed_columns))
-        )
+
+def _completed_table(table: ft.Table, landed_columns: tuple[LandedColumn, ...] | None, from_schema: bool,
+                     override: tuple[str, ...] | None) -> tuple[ft.Table, bool]:
+    """The table with its landed types merged in (or, not landed, the system columns Fivetran
+    will add) and system columns typed; and whether its key has to be guessed."""
+    keyless = False
+    if landed_columns and from_schema:
+        table = _merge_landed(table, landed_columns, set(table.disabled_columns))
+    elif not landed_columns:
+        keyless = not override and not any(c.primary_key for c in table.columns) and "id" not in table.column_names
+        have = set(table.column_names)
+        extra = [c for c in _system_columns(table.sync_mode, keyless) if c.name not in have]
+        table = replace(table, columns=table.columns + tuple(extra))
+    typed = tuple(
+        replace(c, data_type=SYSTEM_TYPES[c.name]) if c.data_type is None and c.name in SYSTEM_TYPES else c
+        for c in table.columns
+    )
+    return replace(table, columns=typed), keyless
+
+
+def _resolution_notes(schema: ft.Schema | None, landed: LandedSchema | None, resolution: Resolution,
+                      unlanded: list[str], guessed: list[str]) -> None:
     if unlanded and landed is not None:
         resolution.notes.append(
             f"not landed yet, column types fall back to string: {', '.join(unlanded)}"
@@ -316,13 +308,48 @@ def resolve(
         resolution.notes.append(f"enabled in Fivetran but not landed, type falls back to string: {', '.join(partial)}")
     if guessed:
         resolution.notes.append(
-            f"no primary key known, keyed by _fivetran_id (give --key or --table-columns if it has one): {', '.join(guessed)}"
+            "no primary key known, keyed by _fivetran_id (give --key or --table-columns if it has one): "
+            + ", ".join(guessed)
         )
     if schema is not None and landed is not None:
-        configured = {table.name for table in schema.tables} | {fivetran_name_or_none(n) for n in schema.disabled_tables}
+        configured = ({table.name for table in schema.tables}
+                      | {fivetran_name_or_none(n) for n in schema.disabled_tables})
         extra = sorted(name for name in landed.tables if name not in configured)
         if extra:
             resolution.notes.append(f"landed but not in the schema config, not scaffolded: {', '.join(extra)}")
+
+
+def resolve(
+    schema: ft.Schema | None,
+    landed: LandedSchema | None,
+    *,
+    keys: dict[str, tuple[str, ...]] | None = None,
+    only: Iterable[str] = (),
+) -> Resolution:
+    """The models to stage, from the schema config (if any) and the landed tables (if reachable)."""
+    keys = dict(keys or {})
+    resolution = Resolution(models=[])
+    tables = _picked_tables(_connector_tables(schema, landed, resolution), only, keys, resolution)
+    unlanded: list[str] = []
+    guessed: list[str] = []
+    for configured in tables:
+        landed_columns = landed.tables.get(configured.name) if landed is not None else None
+        declared = landed.primary_keys.get(configured.name, ()) if landed is not None else ()
+        override = keys.get(configured.name) or keys.get(configured.source_name)
+        table, keyless = _completed_table(configured, landed_columns, schema is not None, override)
+        if not landed_columns:
+            unlanded.append(table.name)
+        if keyless:
+            guessed.append(table.name)
+        if ft.SYNCED not in table.column_names:
+            resolution.skipped.append(f"{table.name} (no _fivetran_synced column: not a Fivetran table)")
+            continue
+        key, kind = _key(table, override, declared)
+        mode = _sync_mode(table, bool(landed_columns))
+        resolution.models.append(
+            Model(table=table, key=key, key_kind=kind, sync_mode=mode, landed=bool(landed_columns))
+        )
+    _resolution_notes(schema, landed, resolution, unlanded, guessed)
     if not resolution.models:
         raise ToolError("the connector has no enabled table to scaffold")
     return resolution
@@ -456,7 +483,8 @@ def staging_sql(settings: Settings, model: Model) -> str:
     last = max(i for i, line in enumerate(items) if line.endswith(","))
     items[last] = items[last][:-1]
 
-    order_by = f"{ft.START} desc" if model.sync_mode == ft.HISTORY and ft.START in model.table.column_names else f"{ft.SYNCED} desc"
+    by_start = model.sync_mode == ft.HISTORY and ft.START in model.table.column_names
+    order_by = f"{ft.START} desc" if by_start else f"{ft.SYNCED} desc"
     filters = _filters(model)
     where = ""
     if filters:
@@ -627,10 +655,7 @@ def sources_doc(settings: Settings, models: list[Model]) -> dict[str, Any]:
 def model_entry(settings: Settings, model: Model) -> dict[str, Any]:
     per_column, table_level = _key_tests(model.key, unique_severity=None)
     entity = _entity(model)
-    if model.key_kind == "fivetran_id":
-        grain = "one row per distinct row Fivetran landed"
-    else:
-        grain = f"one row per {entity}"
+    grain = "one row per distinct row Fivetran landed" if model.key_kind == "fivetran_id" else f"one row per {entity}"
     version = "its current version" if model.sync_mode == ft.HISTORY else "its latest version"
     removed = ", deleted rows removed" if _filters(model) else ""
     entry: dict[str, Any] = {
@@ -720,7 +745,8 @@ def _read_manifest(folder: Path) -> dict[str, str]:
             raise ValueError
         return dict(files)
     except (ValueError, KeyError, TypeError, RecursionError):
-        raise ToolError(f"{folder / MANIFEST} is damaged; delete it to treat every existing SQL file as hand-edited") from None
+        raise ToolError(f"{folder / MANIFEST} is damaged; "
+                        "delete it to treat every existing SQL file as hand-edited") from None
 
 
 def render_manifest(files: dict[str, str]) -> str:
@@ -864,7 +890,8 @@ def diff(change: FileChange, root: Path) -> str:
     old = (change.old or "").splitlines(keepends=True)
     new = change.new.splitlines(keepends=True)
     return "".join(
-        difflib.unified_diff(old, new, fromfile=f"a/{name}" if change.old is not None else "/dev/null", tofile=f"b/{name}")
+        difflib.unified_diff(old, new, fromfile=f"a/{name}" if change.old is not None else "/dev/null",
+                             tofile=f"b/{name}")
     )
 
 
@@ -892,7 +919,8 @@ def report_lines(outcome: Outcome, root: Path) -> list[str]:
     for change in outcome.changes:
         detail = f"  ({change.detail})" if change.detail else ""
         lines.append(f"{change.status:<{width}}  {_relative(change.path, root)}{detail}")
-    counts = {status: sum(1 for c in outcome.changes if c.status == status) for status in (ADDED, UPDATED, UNCHANGED, LEFT_ALONE)}
+    counts = {status: sum(1 for c in outcome.changes if c.status == status)
+              for status in (ADDED, UPDATED, UNCHANGED, LEFT_ALONE)}
     lines.append(", ".join(f"{count} {status}" for status, count in counts.items()))
     return lines
 
@@ -922,7 +950,8 @@ def run(
         for change in outcome.changes:
             if change.writes or (change.status == LEFT_ALONE and change.old != change.new):
                 if change.status == LEFT_ALONE:
-                    echo(f"# {_relative(change.path, root)} is left alone (edited by hand); the generator would change it:")
+                    echo(f"# {_relative(change.path, root)} is left alone (edited by hand); "
+                         "the generator would change it:")
                 echo(diff(change, root).rstrip("\n"))
     else:
         write(outcome)

@@ -78,12 +78,15 @@ class Grants:
 
 _PATTERNS = [
     ("role", re.compile(rf"grant role ({_NAME}) to role ({_NAME})$", re.I)),
-    ("select_in_schema", re.compile(rf"grant select on (?:all|future) (tables|views) in schema ({_NAME}) to role ({_NAME})$", re.I)),
+    ("select_in_schema",
+     re.compile(rf"grant select on (?:all|future) (tables|views) in schema ({_NAME}) to role ({_NAME})$", re.I)),
     ("select_on", re.compile(rf"grant select on (?:(?:table|view) )?({_NAME}) to (?:role )?({_NAME})$", re.I)),
     ("usage", re.compile(rf"grant ([\w ,]+) on (database|schema) ({_NAME}) to role ({_NAME})$", re.I)),
-    ("policy", re.compile(rf"alter (?:table|view) ({_NAME}) modify column (\w+) set masking policy ({_NAME})(?: force)?$", re.I)),
+    ("policy",
+     re.compile(rf"alter (?:table|view) ({_NAME}) modify column (\w+) set masking policy ({_NAME})(?: force)?$", re.I)),
     # statements that grant no read access on relations
-    ("ignore", re.compile(rf"grant role {_NAME} to user {_NAME}$|grant usage on warehouse |grant apply on masking policy "
+    ("ignore", re.compile(rf"grant role {_NAME} to user {_NAME}$|grant usage on warehouse "
+                          rf"|grant apply on masking policy "
                           rf"|grant database role |revoke ", re.I)),
 ]
 

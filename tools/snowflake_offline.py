@@ -17,7 +17,6 @@ types from the warehouse: compile them instead. The tests parse it with sqlglot'
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
 import yaml
 
 from tools.errors import ToolError
@@ -84,7 +84,7 @@ def _install_recorder(recorded: list[str], existing: bool, fail_on: str | None =
         sfqid = "offline"
         sqlstate = None
 
-        def execute(self, sql: str, bindings: Any = None) -> "RecordingCursor":
+        def execute(self, sql: str, bindings: Any = None) -> RecordingCursor:
             statement = bind(sql, bindings)
             if fail_on and re.search(fail_on, statement, re.IGNORECASE):
                 # as Snowflake refuses a statement: the error reaches dbt through the connector
@@ -127,7 +127,7 @@ def _install_recorder(recorded: list[str], existing: bool, fail_on: str | None =
             connection.state = ConnectionState.OPEN
         return connection
 
-    SnowflakeConnectionManager.open = classmethod(fake_open)  # type: ignore[method-assign]
+    SnowflakeConnectionManager.open = classmethod(fake_open)  # type: ignore[method-assign, assignment]
     SnowflakeAdapter.list_relations_without_caching = lambda self, schema_relation: []  # type: ignore[method-assign]
     SnowflakeAdapter.list_schemas = lambda self, database: []  # type: ignore[method-assign]
     SnowflakeAdapter.get_columns_in_relation = lambda self, relation: []  # type: ignore[method-assign]
@@ -138,27 +138,27 @@ def _install_recorder(recorded: list[str], existing: bool, fail_on: str | None =
         SnowflakeAdapter.get_relation = get_relation  # type: ignore[method-assign]
 
 
-def _main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", required=True, help="JSON file for the recorded statements")
-    parser.add_argument("--existing", action="store_true", help="answer that every relation exists")
-    parser.add_argument("--fail-on", help="refuse every statement matching this regular expression")
-    parser.add_argument("dbt_args", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
-    dbt_args = [a for a in args.dbt_args if a != "--"] if args.dbt_args[:1] == ["--"] else args.dbt_args
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="JSON file for the recorded statements.")
+@click.option("--existing", is_flag=True, help="Answer that every relation exists.")
+@click.option("--fail-on", default=None, help="Refuse every statement matching this regular expression.")
+@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
+def record(out: Path, existing: bool, fail_on: str | None, dbt_args: tuple[str, ...]) -> None:
+    """The child process of run_offline(): dbt in this process, with the recorder installed."""
     for key, value in DUMMY_ENV.items():
         os.environ.setdefault(key, value)
     recorded: list[str] = []
-    _install_recorder(recorded, args.existing, args.fail_on)
+    _install_recorder(recorded, existing, fail_on)
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args)
-    Path(args.out).write_text(json.dumps({
+    result = dbtRunner().invoke(list(dbt_args))
+    out.write_text(json.dumps({
         "success": bool(result.success),
         "error": "" if result.exception is None else str(result.exception),
         "statements": recorded,
     }), encoding="utf-8")
-    return 0 if result.success else 1
+    sys.exit(0 if result.success else 1)
 
 
 def _require_snowflake_target(dbt_args: list[str], project_dir: Path) -> None:
@@ -171,8 +171,9 @@ def _require_snowflake_target(dbt_args: list[str], project_dir: Path) -> None:
             target = arg.split("=", 1)[1]
     if target is None:
         raise ToolError("name the Snowflake target explicitly: --target prod, ci or dev")
-    profiles = yaml.safe_load((project_dir / "profiles.yml").read_text(encoding="utf-8")) or {}
-    outputs = next(iter(profiles.values()), {}).get("outputs", {}) if isinstance(profiles, dict) else {}
+    profiles: Any = yaml.safe_load((project_dir / "profiles.yml").read_text(encoding="utf-8")) or {}
+    profile: Any = next(iter(profiles.values()), {}) if isinstance(profiles, dict) else {}
+    outputs = profile.get("outputs", {}) if isinstance(profile, dict) else {}
     kind = (outputs.get(target) or {}).get("type")
     if kind != "snowflake":
         raise ToolError(f"target {target!r} is {kind or 'not in profiles.yml'}, not snowflake: nothing to dry-run")
@@ -197,7 +198,8 @@ def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False, f
     env = {**DUMMY_ENV, **os.environ}
     proc = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True, check=False)
     if not out.is_file():
-        raise ToolError(f"dbt {' '.join(dbt_args)} (offline) did not finish:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+        raise ToolError(f"dbt {' '.join(dbt_args)} (offline) did not finish:\n"
+                        f"{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
     data = json.loads(out.read_text(encoding="utf-8"))
     compiled: dict[str, str] = {}
     manifest = target_path / "manifest.json"
@@ -211,4 +213,4 @@ def run_offline(dbt_args: list[str], *, workdir: Path, existing: bool = False, f
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    record()

@@ -167,7 +167,7 @@ def _read_snowflake(output: dict[str, Any], database: str, schema: str) -> Lande
                 (schema,),
             )
             rows = cursor.fetchall()
-    except Exception as exc:  # the connector raises many types; all mean "cannot read"
+    except Exception as exc:  # noqa: BLE001 - the connector raises many types; all mean "cannot read"
         raise WarehouseUnreachable(f"cannot read Snowflake: {exc}") from None
     return _landed(schema, rows, {})
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -210,7 +211,8 @@ class _Merger:
         start = seq.value[1].start_mark.line
         return start > 0 and _is_blank(self.lines[start - 1])
 
-    def merge_mapping(self, existing: yaml.MappingNode, desired: dict[str, Any], path: str, key_col: int, start_line: int) -> None:
+    def merge_mapping(self, existing: yaml.MappingNode, desired: dict[str, Any], path: str, key_col: int,
+                      start_line: int) -> None:
         for key in MERGED_LISTS:
             if key not in desired:
                 continue
@@ -233,7 +235,8 @@ class _Merger:
             else:
                 raise ToolError(f"cannot add to {self.what}: `{key}` at line {key_line + 1} is not a list")
 
-    def merge_list(self, seq: yaml.SequenceNode, desired: list[dict[str, Any]], path: str, key: str, key_line: int) -> None:
+    def merge_list(self, seq: yaml.SequenceNode, desired: list[dict[str, Any]], path: str, key: str,
+                   key_line: int) -> None:
         by_name: dict[str, int] = {}
         for index, item in enumerate(seq.value):
             for name in _names_of_node(item):
@@ -255,14 +258,16 @@ class _Merger:
             return
         if seq.flow_style or not seq.value:
             raise ToolError(
-                f"cannot add to {self.what}: `{key}` at line {key_line + 1} is a flow-style list; write it as a block list"
+                f"cannot add to {self.what}: `{key}` at line {key_line + 1} is a flow-style list; "
+                "write it as a block list"
             )
         last = seq.value[-1]
         dash = self._dash_col(last)
         end = _last_content_line(self.lines, last.start_mark.line, dash + 1)
         self._append_items(end, dash, missing, path, key, separated=self._separated(seq))
 
-    def _append_items(self, after_line: int, dash: int, items: list[dict[str, Any]], path: str, key: str, separated: bool) -> None:
+    def _append_items(self, after_line: int, dash: int, items: list[dict[str, Any]], path: str, key: str,
+                      separated: bool) -> None:
         block: list[str] = []
         for item in items:
             if separated:
@@ -298,7 +303,8 @@ def merge(text: str | None, desired: dict[str, Any], what: str = "the YAML file"
     `text` None (no file yet) renders `desired` whole.
     """
     if text is None or not text.strip():
-        return render_document(desired), [f"{key} {_label(item)}" for key in MERGED_LISTS if key in desired for item in desired[key]]
+        added = [f"{key} {_label(item)}" for key in MERGED_LISTS if key in desired for item in desired[key]]
+        return render_document(desired), added
     merger = _Merger(text, what)
     if not isinstance(merger.root, yaml.MappingNode):
         raise ToolError(f"cannot add to {what}: its top level is not a mapping")
@@ -332,7 +338,7 @@ def unmatched(text: str | None, desired: dict[str, Any], what: str = "the YAML f
     root = _compose(text, what)
     found: list[Unmatched] = []
 
-    def walk(node: yaml.Node, wanted: dict[str, Any], within: tuple[str, ...]) -> None:
+    def walk(node: yaml.Node | None, wanted: dict[str, Any], within: tuple[str, ...]) -> None:
         if not isinstance(node, yaml.MappingNode):
             return
         for key in MERGED_LISTS:
@@ -368,7 +374,7 @@ def _verify(text: str, desired: dict[str, Any], what: str) -> None:
     except yaml.YAMLError as exc:  # pragma: no cover - a bug in the insertion logic
         raise RuntimeError(f"merging into {what} produced invalid YAML: {exc}") from exc
 
-    def check(node: yaml.Node, wanted: dict[str, Any]) -> None:
+    def check(node: yaml.Node | None, wanted: dict[str, Any]) -> None:
         for key in MERGED_LISTS:
             if key not in wanted:
                 continue

@@ -6,7 +6,8 @@ replaced for linting in .sqlfluff's `[sqlfluff:templater:jinja:macros]` section 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def quote(identifier: Any) -> str:

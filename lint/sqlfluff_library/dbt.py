@@ -7,7 +7,8 @@ renders as a function call of the same name, so a new dbt.* macro never breaks l
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _TYPES = {
     "type_timestamp": "timestamp",
@@ -20,7 +21,7 @@ _TYPES = {
 }
 
 
-def safe_cast(field: Any, type: Any) -> str:  # noqa: A002 - dbt's own argument name
+def safe_cast(field: Any, type: Any) -> str:
     return f"try_cast({field} as {type})"
 
 

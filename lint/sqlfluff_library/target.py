@@ -1,7 +1,7 @@
 """Lint-time stand-in for dbt's `target`: the production Snowflake target (.sqlfluff's dialect)."""
 
 name = "prod"
-type = "snowflake"  # noqa: A001 - dbt's attribute name
+type = "snowflake"
 database = "analytics_prod"
 schema = "public"
 threads = 16

@@ -129,9 +129,9 @@ def plan_alerts(findings: list[Finding], context: RunContext, policy: Policy,
             else:
                 listed.append((finding, f" (failing run {entry['failed_runs']} of {needed} before it pages)"))
             continue
-        entry = plan.ledger.get(key)
-        if entry is not None:
-            if entry.get("paged") or entry.get("attempted"):
+        known = plan.ledger.get(key)
+        if known is not None:
+            if known.get("paged") or known.get("attempted"):
                 plan.messages.append(_resolve(key))
             else:
                 del plan.ledger[key]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tools.alerts.config import Endpoints, Policy
 from tools.alerts.delivery import deliver, write_undelivered
@@ -17,7 +17,8 @@ from tools.alerts.plan import RunContext, plan_alerts
 UNDELIVERED_EXIT = 3
 
 
-def read_artifacts(run_results: Path | None, sources: Path | None, environment: str) -> tuple[list[Finding], RunContext]:
+def read_artifacts(run_results: Path | None, sources: Path | None,
+                   environment: str) -> tuple[list[Finding], RunContext]:
     """The findings of the artifacts given, as one run (one Slack message for a build and its
     freshness check), all read before anything is sent: a malformed second file sends nothing."""
     artifacts: list[tuple[Path, Callable[[Path], tuple[list[Finding], dict]], str]] = []

@@ -16,16 +16,17 @@ and a `fieldforce_check_disable: [CODE, ...]` var in dbt_project.yml adds to `di
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tools.errors import ToolError
 
 try:
     import tomllib
 except ImportError:  # pragma: no cover - Python 3.10
-    tomllib = None  # type: ignore[assignment]
+    tomllib = None
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -111,7 +112,8 @@ def load_config(root: Path, dbt_project: Mapping[str, Any]) -> CheckConfig:
     where = "pyproject.toml [tool.fieldforce.check]"
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
-        raise CheckConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN_KEYS))}")
+        raise CheckConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; "
+                               f"known: {', '.join(sorted(_KNOWN_KEYS))}")
     if "disable" in table:
         config.disable = _string_list(table["disable"], f"{where} disable")
     if "prefixes" in table:

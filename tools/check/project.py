@@ -7,20 +7,18 @@ Pure functions: `load_project(root)` walks the folders named in dbt_project.yml 
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from tools.check.config import LAYERS, CheckConfig, CheckConfigError, load_config
-from tools.check.sql import SqlFacts, read_sql
+from tools.check.sql import REF_CALL, SOURCE_CALL, SqlFacts, read_sql
 from tools.check.yamlload import LineDict, YamlFileError, line_of, load_yaml_file
 
 _SKIP_DIRS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "venv", "node_modules", "__pycache__"}
 # Config keys dbt_project.yml also accepts without the `+` (where no folder has that name).
 _PLAIN_CONFIG_KEYS = {"materialized", "meta", "enabled", "schema", "database", "alias", "tags"}
-_REF_IN_YAML = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
-_SOURCE_IN_YAML = re.compile(r"""\bsource\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""")
 
 
 @dataclass(frozen=True)
@@ -178,11 +176,11 @@ class Exposure:
         for item in items:
             if not isinstance(item, str):
                 continue
-            ref = _REF_IN_YAML.search(item)
+            ref = REF_CALL.search(item)
             if ref:
                 yield "ref", ref.group(4) or ref.group(2)
                 continue
-            source = _SOURCE_IN_YAML.search(item)
+            source = SOURCE_CALL.search(item)
             if source:
                 yield "source", f"{source.group(2)}.{source.group(4)}"
 
@@ -444,15 +442,16 @@ def _check_shape(rel: str, data: Mapping[str, Any]) -> None:
                                                 f"mapping, not {_kind(value)}")
 
 
-def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> None:
-    _check_shape(rel, data)
+def _named_items(items: Any) -> Iterator[Mapping[str, Any]]:
+    """The entries of a YAML list that are mappings with a `name:` (the shape check reports the rest)."""
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+            yield item
+
+
+def _read_node_entries(project: Project, rel: str, data: Mapping[str, Any]) -> None:
     for key in ("models", "snapshots", "seeds"):
-        items = data.get(key)
-        if not isinstance(items, list):
-            continue
-        for item in items:
-            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
-                continue
+        for item in _named_items(data.get(key)):
             entry = ModelEntry(item["name"], rel, line_of(item), item)
             if key == "models":
                 project.model_entries.append(entry)
@@ -464,24 +463,19 @@ def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> Non
                     existing.entry = entry
             elif entry.name in project.seed_files:
                 project.seed_files[entry.name].entry = entry
-    sources = data.get("sources")
-    if isinstance(sources, list):
-        for source in sources:
-            if not isinstance(source, Mapping) or not isinstance(source.get("name"), str):
-                continue
-            tables = source.get("tables")
-            for table in tables if isinstance(tables, list) else []:
-                if not isinstance(table, Mapping) or not isinstance(table.get("name"), str):
-                    continue
-                source_table = SourceTable(source["name"], table["name"], rel, line_of(table), table, source,
-                                           line_of(source))
-                project.source_entries.append(source_table)
-                project.sources.setdefault(source_table.key, source_table)
-    exposures = data.get("exposures")
-    if isinstance(exposures, list):
-        for item in exposures:
-            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                project.exposures.append(Exposure(item["name"], rel, line_of(item), item))
+
+
+def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> None:
+    _check_shape(rel, data)
+    _read_node_entries(project, rel, data)
+    for source in _named_items(data.get("sources")):
+        for table in _named_items(source.get("tables")):
+            source_table = SourceTable(source["name"], table["name"], rel, line_of(table), table, source,
+                                       line_of(source))
+            project.source_entries.append(source_table)
+            project.sources.setdefault(source_table.key, source_table)
+    for item in _named_items(data.get("exposures")):
+        project.exposures.append(Exposure(item["name"], rel, line_of(item), item))
 
 
 __all__ = [

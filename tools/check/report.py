@@ -39,4 +39,6 @@ def format_json(result: CheckResult) -> str:
 
 def format_rules() -> str:
     width = max(len(r.name) for r in RULES.values())
-    return "\n".join(f"{r.code}  {r.name.ljust(width)}  {r.summary}" for r in sorted(RULES.values(), key=lambda r: r.code))
+    return "\n".join(
+        f"{r.code}  {r.name.ljust(width)}  {r.summary}" for r in sorted(RULES.values(), key=lambda r: r.code)
+    )

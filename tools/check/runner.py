@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from tools.check import rules as _rules  # noqa: F401 - registers the rules
 from tools.check.config import CheckConfigError

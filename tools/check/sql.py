@@ -13,8 +13,9 @@ from tools.pii import PII_NAME
 
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_REF = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
-_SOURCE = re.compile(r"""\bsource\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""")
+# ref('model') or ref('package', 'model'), and source('source', 'table'): in SQL and in YAML alike.
+REF_CALL = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
+SOURCE_CALL = re.compile(r"""\bsource\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3""")
 _CONFIG = re.compile(r"\bconfig\s*\(")
 _MATERIALIZED = re.compile(r"""\bmaterialized\s*=\s*(['"])(\w+)\1""")
 _SNAPSHOT_BLOCK = re.compile(r"\{%-?\s*snapshot\s+(\w+)\s*-?%\}")
@@ -164,10 +165,10 @@ def read_sql(text: str) -> SqlFacts:
     for block in _JINJA_BLOCK.finditer(without_comments):
         body = block.group(0)
         start = block.start()
-        for m in _REF.finditer(body):
+        for m in REF_CALL.finditer(body):
             name = m.group(4) if m.group(4) else m.group(2)
             refs.append(Call((name,), _line_at(without_comments, start + m.start())))
-        for m in _SOURCE.finditer(body):
+        for m in SOURCE_CALL.finditer(body):
             sources.append(Call((m.group(2), m.group(4)), _line_at(without_comments, start + m.start())))
         if _CONFIG.search(body):
             mat = _MATERIALIZED.search(body)

@@ -59,7 +59,9 @@ def sample_text_columns(path: Path, rows: int = SAMPLE_ROWS) -> tuple[Samples, U
                 continue
             relation = f"{_quote(schema)}.{_quote(table)}"
             try:
-                found = con.execute(f"select {', '.join(map(_quote, text))} from {relation} limit {int(rows)}").fetchall()
+                found = con.execute(
+                    f"select {', '.join(map(_quote, text))} from {relation} limit {int(rows)}"
+                ).fetchall()
             except duckdb.Error as exc:
                 unreadable[table.lower()] = str(exc).splitlines()[0]
                 continue

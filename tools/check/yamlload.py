@@ -7,6 +7,7 @@ the file and line so the user can fix it.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ class YamlFileError(ToolError):
         super().__init__(f"{where}: {problem}")
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[Any, Any]):
     """A mapping that remembers the 1-based line it starts on."""
 
     __slots__ = ("line",)
@@ -68,10 +69,8 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode):  # type: ignore
             duplicate = False
         if duplicate:
             raise _DuplicateKey(key, key_node.start_mark.line + 1)
-        try:
+        with contextlib.suppress(TypeError):  # an unhashable key cannot repeat a hashable one
             seen.add(key)
-        except TypeError:
-            pass
     data.update(loader.construct_mapping(node))
 
 
@@ -81,7 +80,7 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 def parse_yaml(text: str, rel_path: str) -> Any:
     """Parse one YAML document; errors name the file and line."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except _DuplicateKey as exc:
         raise YamlFileError(rel_path, exc.line, f"duplicate key {exc.key!r} (dbt rejects repeated keys)") from None
     except yaml.MarkedYAMLError as exc:

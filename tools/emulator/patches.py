@@ -12,6 +12,7 @@ wraps are private and change between releases.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from importlib.metadata import version
@@ -129,15 +130,15 @@ def _install_metadata_outside_transactions() -> None:
         original(self, transformed, params)
         if not (comment or (lengths and table)):
             return
-        with self._duck_conn.cursor() as meta:  # noqa: SLF001
+        with self._duck_conn.cursor() as meta:
             if comment:
                 ctable, text = comment
-                catalog = ctable.catalog or self._conn.database  # noqa: SLF001
-                schema = ctable.db or self._conn.schema  # noqa: SLF001
+                catalog = ctable.catalog or self._conn.database
+                schema = ctable.db or self._conn.schema
                 meta.execute(info_schema.insert_table_comment_sql(catalog, schema, ctable.name, text))
             if lengths and table:
-                catalog = table.catalog or self._conn.database  # noqa: SLF001
-                schema = table.db or self._conn.schema  # noqa: SLF001
+                catalog = table.catalog or self._conn.database
+                schema = table.db or self._conn.schema
                 meta.execute(info_schema.insert_text_lengths_sql(catalog, schema, table.name, lengths))
 
     FakeSnowflakeCursor._execute = _execute  # type: ignore[method-assign]  # noqa: SLF001
@@ -168,10 +169,8 @@ def _install_rollback_on_error() -> None:
             # An explicit `begin` (dbt sends one with autocommit on) opens a DuckDB transaction
             # that fakesnow does not track, so roll back whatever is open; with nothing open,
             # DuckDB says so and nothing happens.
-            try:
-                self._duck_conn.rollback()  # noqa: SLF001
-            except Exception:  # noqa: BLE001, S110 - no transaction was open
-                pass
+            with contextlib.suppress(Exception):  # no transaction was open
+                self._duck_conn.rollback()
             self._conn._in_transaction = False  # noqa: SLF001
             raise
 
@@ -446,9 +445,9 @@ def _install_error_responses() -> None:
 
     server.query_request = query_request
     for route in server.app.router.routes:
-        if getattr(route, "endpoint", None) is original:
-            route.endpoint = query_request
-            route.app = _request_response(query_request)
+        if getattr(route, "endpoint", None) is original:  # a starlette Route: BaseRoute has neither
+            setattr(route, "endpoint", query_request)  # noqa: B010
+            setattr(route, "app", _request_response(query_request))  # noqa: B010
 
 
 def _request_response(endpoint: Any) -> Any:

@@ -193,9 +193,9 @@ def compare(emulator_file: Path, local_file: Path) -> dict[str, tuple[int, int, 
             select_emu = ", ".join(f'cast("{c}" as {types[c]}) as "{c}"' for c in columns)
             left = f"select {select_emu} from {emu[key]}"
             right = f"select {select_loc} from {loc[key]}"
-            only_emu = con.execute(f"select count(*) from ({left} except all {right})").fetchone()[0]
-            only_loc = con.execute(f"select count(*) from ({right} except all {left})").fetchone()[0]
-            rows = con.execute(f"select count(*) from {loc[key]}").fetchone()[0]
+            only_emu = con.execute(f"select count(*) from ({left} except all {right})").fetchall()[0][0]
+            only_loc = con.execute(f"select count(*) from ({right} except all {left})").fetchall()[0][0]
+            rows = con.execute(f"select count(*) from {loc[key]}").fetchall()[0][0]
             result[name] = (only_emu, only_loc, rows)
         return result
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import shutil
@@ -20,9 +19,9 @@ READY_TIMEOUT_SECONDS = 30
 
 
 def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.1", stock: bool = False) -> None:
-    import uvicorn
+    import importlib
 
-    import fakesnow.server
+    import uvicorn
     from fakesnow.instance import FakeSnow
 
     from tools.emulator import patches
@@ -42,15 +41,17 @@ def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.
         wal = raw_file.with_name(raw_file.name + ".wal")
         if wal.exists():  # the loader's last writes, not yet checkpointed into the file
             shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+    # the module: the package's `fakesnow.server` attribute is also the name of a function
+    fakesnow_server = importlib.import_module("fakesnow.server")
     fs = FakeSnow(db_path=db_path)
-    fakesnow.server.shared_fs = fs
+    fakesnow_server.shared_fs = fs  # type: ignore[attr-defined]  # the module global its routes read
     # Attach every database file in db_path (raw, and what earlier runs built) before any session
     # names it: a session attaches only the database it logs in to.
     for file in sorted(db_path.glob("*.db")):
         fs.connect(file.stem)
     if not stock:
         patches.create_account_usage(fs)
-    config = uvicorn.Config(fakesnow.server.app, host=host, port=port, log_level="warning")
+    config = uvicorn.Config(fakesnow_server.app, host=host, port=port, log_level="warning")
 
     def leave(signum: int, frame: object) -> None:
         raise SystemExit(0)
@@ -139,42 +140,3 @@ class Emulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.emulator")
-    sub = parser.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="run the emulator in the foreground")
-    s.add_argument("--port", type=int, required=True)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--db-path", type=Path, required=True, help="directory of the emulator's database files")
-    s.add_argument("--raw-file", type=Path, help="the raw DuckDB file to load as ANALYTICS_RAW")
-    s.add_argument("--stock", action="store_true", help="no adjustments: stock fakesnow, to see what fails")
-    s.add_argument("--log-level", default="WARNING")
-    b = sub.add_parser("build", help="the emulator CI run: build, sync, build again, compare with DuckDB")
-    b.add_argument("--workdir", type=Path, required=True, help="where raw data, databases and logs go")
-    b.add_argument("--project-dir", type=Path, default=None)
-    b.add_argument("--scale", type=float, default=0.002)
-    b.add_argument("--seed", type=int, default=3)
-    b.add_argument("--syncs", type=int, default=1)
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        logging.basicConfig(level=args.log_level)
-        serve(args.port, args.db_path, args.raw_file, args.host, args.stock)
-        return 0
-    from tools.emulator.pipeline import EmulatorRun, StepFailed
-    from tools.paths import project_root
-
-    run = EmulatorRun(args.workdir.resolve(), project_dir=project_root(args.project_dir),
-                      scale=args.scale, seed=args.seed, syncs=args.syncs)
-    try:
-        diffs = run.run()
-    except StepFailed as exc:
-        print(f"[emulator-ci] FAILED: {exc}", file=sys.stderr)
-        return 1
-    unequal = [name for name, (a, b, _) in diffs.items() if a or b]
-    if unequal:
-        print(f"[emulator-ci] the emulator and DuckDB differ in: {', '.join(unequal)}", file=sys.stderr)
-        return 1
-    print(f"[emulator-ci] {len(diffs)} tables equal on the emulator and DuckDB")
-    return 0

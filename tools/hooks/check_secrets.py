@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tools.hooks import run_hook
 
-_KEY = r"[A-Za-z0-9_.-]*(?:password|passwd|passphrase|private_key|secret|token|api_key|apikey|access_key)[A-Za-z0-9_.-]*"
+_KEY = (r"[A-Za-z0-9_.-]*(?:password|passwd|passphrase|private_key|secret|token|api_key|apikey|access_key)"
+        r"[A-Za-z0-9_.-]*")
 # One `key: value` / `key = value` pair, at the start of a line (block style) or after `{` or `,`
 # (flow style, JSON); the value is a quoted string or runs to the next `,`, `}` or the line's end.
 _SETTING = re.compile(

@@ -9,8 +9,8 @@ dbt rejects) fails here first. Exit 1 if any file is bad.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tools.check.yamlload import YamlFileError, load_yaml_file
 from tools.hooks import run_hook

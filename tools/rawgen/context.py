@@ -13,6 +13,8 @@ TECHNICIANS_AT_SCALE_1 = 2_000
 GPS_EVENTS_PER_DAY_AT_SCALE_1 = 50_000_000
 
 REGION_COUNT = 8
+# QuickBooks numbers the customers it bills on its own: the CRM's customer n is QuickBooks' n + 100000.
+QUICKBOOKS_CUSTOMER_ID_OFFSET = 100_000
 SERVICE_TYPE_COUNT = 40
 HISTORY_DAYS = 1095  # three years of jobs
 SERVICETITAN_ROLLOUT_DAYS = 75  # ServiceTitan dispatches the most recent jobs only
@@ -27,7 +29,7 @@ class Volumes:
     gps_events_per_day: int
 
     @classmethod
-    def for_scale(cls, scale: float) -> "Volumes":
+    def for_scale(cls, scale: float) -> Volumes:
         def scaled(base: int, minimum: int) -> int:
             return max(minimum, int(math.floor(base * scale)))
 
@@ -57,3 +59,8 @@ class Context:
     @property
     def pings_per_technician_day(self) -> int:
         return max(12, self.volumes.gps_events_per_day // self.volumes.technicians)
+
+
+def quickbooks_customer_id(crm_customer_id: str) -> str:
+    """SQL for QuickBooks' id (text) of the CRM customer whose id the expression gives."""
+    return f"cast({QUICKBOOKS_CUSTOMER_ID_OFFSET} + {crm_customer_id} as varchar)"

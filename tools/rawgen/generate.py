@@ -15,11 +15,12 @@ from pathlib import Path
 import duckdb
 
 from tools import paths
+from tools.duckdb_file import in_use_error
 from tools.errors import ToolError
 from tools.fsio import ensure_writable_dir
-from tools.duckdb_file import in_use_error, open_duckdb
-from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, sqlkit, state, telematics
+from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, state, telematics
 from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
+from tools.rawgen.database import configure_session, connect, memory_limit
 from tools.rawgen.landing import LandedTable
 
 Progress = Callable[[str], None] | None
@@ -30,41 +31,6 @@ WORK = "generator_work"
 # Queries whose rows come from range() run on a single thread, so two writers keep both cores
 # of the build machine busy; a query that can use both shares them with the other writer.
 WRITERS = 2
-
-
-MEMORY_LIMIT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(MB|MIB|GB|GIB|TB|TIB)\s*$", re.IGNORECASE)
-MIN_MEMORY_MIB = 256  # below this the generator's fact tables do not fit even when spilling
-_MIB = {"MB": 1000**2 / 2**20, "MIB": 1.0, "GB": 1000**3 / 2**20, "GIB": 1024.0, "TB": 1000**4 / 2**20,
-        "TIB": 1024.0**2}
-
-
-def memory_limit(value: str | None) -> str:
-    """FIELDFORCE_DUCKDB_MEMORY checked before it reaches a `set` statement: a size such as 6GB."""
-    if value is None:
-        return "6GB"
-    match = MEMORY_LIMIT.fullmatch(value)
-    if not match or float(match.group(1)) * _MIB[match.group(2).upper()] < MIN_MEMORY_MIB:
-        raise ToolError(f"FIELDFORCE_DUCKDB_MEMORY={value!r} is not a memory size of at least "
-                        f"{MIN_MEMORY_MIB}MB, such as 6GB or 512MB")
-    return f"{match.group(1)}{match.group(2).upper()}"
-
-
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection tuned like the dbt profile: bounded memory, spilling to the warehouse folder."""
-    limit = memory_limit(os.environ.get("FIELDFORCE_DUCKDB_MEMORY"))
-    con = open_duckdb(path)
-    spill = path.parent / "tmp"  # beside the file, as profiles.yml has it; DuckDB creates it when it first spills
-    con.execute(f"set memory_limit = {sqlkit.sql_string(limit)}")
-    con.execute(f"set temp_directory = {sqlkit.sql_string(str(spill))}")
-    con.execute("set preserve_insertion_order = false")
-    configure_session(con)
-    return con
-
-
-def configure_session(con: duckdb.DuckDBPyConnection) -> None:
-    """What each connection (cursor) needs for itself: UTC, and the helper macros."""
-    con.execute("set TimeZone = 'UTC'")
-    sqlkit.install(con)
 
 
 def landed_select(table: LandedTable, select_sql: str | None = None) -> str:
@@ -127,7 +93,8 @@ def all_tables(ctx: Context) -> list[LandedTable]:
 
 def landed_tasks(ctx: Context) -> list[Task]:
     tasks = [
-        Task(table.qualified, f"{table.schema}.{table.name}", tuple(landed_select(table, sql) for sql in table.part_sqls),
+        Task(table.qualified, f"{table.schema}.{table.name}",
+             tuple(landed_select(table, sql) for sql in table.part_sqls),
              {**{column: "uncompressed" for column in table.uncompressed},
               **{column: "rle" for column in table.run_length}})
         for table in all_tables(ctx)
@@ -222,7 +189,8 @@ def write_all(con: duckdb.DuckDBPyConnection, ctx: Context, say: Callable[[str],
                 task.pending_parts = len(task.parts)
                 queue.extend((task, part) for part in task.parts)
             if not queue and not running:
-                raise RuntimeError(f"nothing writes the facts {sorted(set().union(*(t.reads for t in waiting)) - done)}")
+                unwritten = sorted(set().union(*(t.reads for t in waiting)) - done)
+                raise RuntimeError(f"nothing writes the facts {unwritten}")
             queue.sort(key=lambda item: priority[item[0].label])  # stable: parts keep their order
             while queue and len(running) < WRITERS:
                 task, part = queue.pop(0)

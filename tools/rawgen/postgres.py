@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.rawgen.context import REGION_COUNT, Context
+from tools.rawgen.context import REGION_COUNT, Context, quickbooks_customer_id
 from tools.rawgen.landing import LandedTable
 
 SCHEMA = "fivetran_postgres"
@@ -21,7 +21,7 @@ def customers_sql(ctx: Context, facts: str = "customer_facts") -> str:
                 cast(region_id as integer) as region_id,
                 case when is_commercial then 'commercial' else 'residential' end as customer_type,
                 case when is_commercial then sfid('001', id) end as salesforce_account_id,
-                cast(100000 + id as varchar) as quickbooks_customer_id,
+                {quickbooks_customer_id("id")} as quickbooks_customer_id,
                 created_at,
                 updated_at,
                 is_deleted,
@@ -85,7 +85,8 @@ def technicians_sql(ctx: Context, first_id: int = 1, count: int | None = None) -
             phone({s}, id, 'tph'),
             region_id, skill_level, 2500, hired_on, null, true,
             cast(hired_on as timestamp), cast(hired_on as timestamp), false,
-            least(cast(hired_on as timestamp) + secs(600), synced_after({s}, id, 't_sync', updated_at, {as_of}) - secs(1))
+            least(cast(hired_on as timestamp) + secs(600),
+                  synced_after({s}, id, 't_sync', updated_at, {as_of}) - secs(1))
         from latest
         where updated_at > cast(hired_on as timestamp)
     """
@@ -189,7 +190,8 @@ def job_line_items_sql(ctx: Context, facts: str = "job_facts") -> str:
                     as bigint
                 ) as amount_cents,
                 -- two parts to one fee
-                case when line_number = 0 then 0 when u({s}, job_id * 8 + line_number, 'ltype') * 3 < 2 then 1 else 2 end
+                case when line_number = 0 then 0
+                     when u({s}, job_id * 8 + line_number, 'ltype') * 3 < 2 then 1 else 2 end
                     as line_kind,
                 case when line_number = 0 then hours
                     else cast(ui({s}, job_id * 8 + line_number, 'qty', 1, 4) as decimal(10, 2)) end as quantity

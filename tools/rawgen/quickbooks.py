@@ -6,7 +6,7 @@ matches an invoice to the job it bills. An invoice is paid when its balance is z
 
 from __future__ import annotations
 
-from tools.rawgen.context import Context
+from tools.rawgen.context import Context, quickbooks_customer_id
 from tools.rawgen.landing import LandedTable
 
 SCHEMA = "fivetran_quickbooks"
@@ -21,7 +21,7 @@ def customer_sql(ctx: Context, facts: str = "customer_facts") -> str:
     s, as_of = ctx.seed, ctx.as_of_sql
     return f"""
         select
-            cast(100000 + id as varchar) as id,
+            {quickbooks_customer_id("id")} as id,
             coalesce(company_name, first_name || ' ' || last_name) as display_name,
             company_name,
             first_name as given_name,
@@ -69,7 +69,7 @@ def invoice_sql(ctx: Context, facts: str = "invoice_facts") -> str:
                 invoice_id as id,
                 job_id,
                 'FF-' || cast(job_id as varchar) as doc_number,
-                cast(100000 + customer_id as varchar) as customer_id,
+                {quickbooks_customer_id("customer_id")} as customer_id,
                 cast(invoiced_at as date) as transaction_date,
                 cast(invoiced_at as date) + 30 as due_date,
                 total_amount,
@@ -128,7 +128,7 @@ def payment_sql(ctx: Context, facts: str = "invoice_facts") -> str:
     return f"""
         select
             cast({PAYMENT_ID_OFFSET} + job_id as varchar) as id,
-            cast(100000 + customer_id as varchar) as customer_id,
+            {quickbooks_customer_id("customer_id")} as customer_id,
             total_amount,
             cast(paid_at as date) as transaction_date,
             paid_at as created_at,

@@ -35,7 +35,8 @@ def revenue_targets_sql(ctx: Context, synced_at: str | None = None, revision: in
             cast(row_number() over (order by month_start, region_code) as bigint) as _row,
             strftime(month_start, '%Y-%m') as month,
             region_code as region,
-            round({monthly_jobs} * {AVERAGE_TICKET_DOLLARS} * (0.9 + 0.25 * u({s} + {revision}, hash(month_start, region_code), 'tgt')), -2)
+            round({monthly_jobs} * {AVERAGE_TICKET_DOLLARS}
+                  * (0.9 + 0.25 * u({s} + {revision}, hash(month_start, region_code), 'tgt')), -2)
                 as revenue_target,
             cast(round({monthly_jobs} * (0.9 + 0.2 * u({s}, hash(month_start, region_code), 'jt'))) as bigint)
                 as jobs_target,

@@ -60,7 +60,8 @@ create or replace temp macro phone(s, k, salt) as
     || lpad(cast(ui(s, k, salt || 'b', 0, 9999) as varchar), 4, '0');
 create or replace temp macro sfid(prefix, k) as prefix || 'Dn' || lpad(cast(k as varchar), 13, '0');
 -- a job's timeline follows from its key, so a later sync can move it on consistently
-create or replace temp macro job_started_at(s, id, scheduled_at) as plus_secs(scheduled_at, ui(s, id, 'startlag', 0, 5400));
+create or replace temp macro job_started_at(s, id, scheduled_at) as
+    plus_secs(scheduled_at, ui(s, id, 'startlag', 0, 5400));
 create or replace temp macro job_completed_at(s, id, scheduled_at, minutes) as
     plus_secs(job_started_at(s, id, scheduled_at), minutes * 60 * (0.5 + u(s, id, 'dur')));
 create or replace temp macro job_status_at(s, id, scheduled_at, minutes, moment) as

@@ -53,5 +53,5 @@ def read(con: duckdb.DuckDBPyConnection) -> LandingState | None:
         return None
     if row is None:
         return None
-    *values, generation_id = row
-    return LandingState(*values, generation_id=generation_id or uuid.uuid4().hex)
+    seed, scale, gps_days, landed_until, batches, generation_id = row
+    return LandingState(seed, scale, gps_days, landed_until, batches, generation_id or uuid.uuid4().hex)

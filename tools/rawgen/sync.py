@@ -14,6 +14,7 @@ rows the batch touches. The whole batch is one transaction: it lands entirely or
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -28,8 +29,8 @@ from tools import paths
 from tools.duckdb_file import damaged_error, no_raw_data_error, trim_unused_tail
 from tools.errors import ToolError
 from tools.rawgen import facts, postgres, quickbooks, salesforce, servicetitan, sheets, state, telematics
-from tools.rawgen.context import HISTORY_DAYS, Context, Volumes
-from tools.rawgen.generate import connect, memory_limit
+from tools.rawgen.context import HISTORY_DAYS, Context, Volumes, quickbooks_customer_id
+from tools.rawgen.database import connect, memory_limit
 
 Progress = Callable[[str], None] | None
 
@@ -176,10 +177,8 @@ def sync_batch(
         say(f"done: {total:,} rows in {time.perf_counter() - started:.1f}s")
         return lander.counts
     except BaseException as exc:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
-        except duckdb.Error:
-            pass
         if isinstance(exc, duckdb.IOException) and "could not read" in str(exc).lower():
             raise damaged_error(raw, exc) from None  # a file cut short past where open_duckdb looks
         raise
@@ -387,9 +386,9 @@ def _land_batch(con: duckdb.DuckDBPyConnection, lander: Lander, ctx: Context, ba
                 "lines of deleted jobs")
     lander.land("fivetran_quickbooks.customer",
                 soft_deleted(batch, "fivetran_quickbooks.customer", "id",
-                             "id in (select cast(100000 + id as varchar) from deleted_customers)"),
+                             f"id in (select {quickbooks_customer_id('id')} from deleted_customers)"),
                 "deleted customers")
-    voided = f"select 'FF-' || cast(id as varchar) from deleted_jobs"
+    voided = "select 'FF-' || cast(id as varchar) from deleted_jobs"
     lander.land("fivetran_quickbooks.invoice",
                 soft_deleted(batch, "fivetran_quickbooks.invoice", "id", f"doc_number in ({voided})"),
                 "voided invoices")
@@ -480,7 +479,8 @@ def _land_changes_alone(con: duckdb.DuckDBPyConnection, lander: Lander, batch: B
     )
     lander.land(
         lines,
-        f"""select * replace (least({max_job}, job_id + 1 + {b} % 7) as job_id, {batch.as_of_sql} - secs(600) as updated_at,
+        f"""select * replace (least({max_job}, job_id + 1 + {b} % 7) as job_id,
+                              {batch.as_of_sql} - secs(600) as updated_at,
                               cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
             from ({latest_sql(lines, 'id')})
             where not _fivetran_deleted and {_not_yet_written(batch, lines, 'id')}

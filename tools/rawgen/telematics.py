@@ -151,7 +151,8 @@ def _pings_sql(ctx: Context, w: Window, synced_by: str | None, retried: bool) ->
             -- whole tenths of a mph; separate bits of the draw decide speed, idling and retry delay
             case when p.is_driving then (180 + (p.draw >> 24) % 400) / 10 else 0 end as speed_mph,
             p.is_driving or (p.draw >> 40) % 100 < 35 as ignition_on,
-            hex((xor(p.technician_id, cast(p.draw & 16777215 as bigint)) << 32) | p.id_low){" || '-r'" if retried else ""}
+            hex((xor(p.technician_id, cast(p.draw & 16777215 as bigint)) << 32) | p.id_low)
+                {" || '-r'" if retried else ""}
                 as _fivetran_id,
             make_timestamp(({synced}) * 1000000) as _fivetran_synced
         from drawn as p

@@ -116,7 +116,7 @@ def _pick_key(con: duckdb.DuckDBPyConnection, table: RawTable, pick: int, where:
     if not keys:
         return None
     values = keys[pick % len(keys)]
-    return " and ".join(f'"{k}" = {_literal(v)}' for k, v in zip(table.key, values))
+    return " and ".join(f'"{k}" = {_literal(v)}' for k, v in zip(table.key, values, strict=True))
 
 
 def _live(table: RawTable) -> str:
@@ -515,7 +515,7 @@ class Schema:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, con: duckdb.DuckDBPyConnection) -> "Schema":
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Schema:
         return cls({t.name: tuple(c for c, _ in columns_of(con, t)) for t in CDC_TABLES})
 
     def data_columns(self, table: RawTable) -> tuple[str, ...]:

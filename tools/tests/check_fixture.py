@@ -248,7 +248,7 @@ def write_warehouse(root: Path, tables: dict[str, dict[str, list[str | None]]]) 
     try:
         for table, columns in tables.items():
             con.execute(f"create or replace table {table} ({', '.join(f'{c} varchar' for c in columns)})")
-            rows = list(zip(*columns.values()))
+            rows = list(zip(*columns.values(), strict=True))
             if rows:
                 con.executemany(f"insert into {table} values ({', '.join('?' for _ in columns)})", rows)
     finally:

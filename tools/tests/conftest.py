@@ -18,7 +18,6 @@ import duckdb
 import libfaketime
 import pytest
 
-
 # The project these tests belong to: they test this checkout, wherever pytest was started from.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # A fixed landing time keeps every test run's data identical.

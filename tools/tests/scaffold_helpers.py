@@ -157,7 +157,7 @@ def dbt(project: Path, warehouse: Path, *args: str) -> subprocess.CompletedProce
     return subprocess.run(
         [str(dbt_bin), *args, "--project-dir", str(project), "--profiles-dir", str(project),
          "--target-path", str(project / "target"), "--log-path", str(project / "logs")],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
 
 

@@ -47,7 +47,7 @@ def strip_comments(sql: str) -> str:
     return re.sub(r"/\*.*?\*/|--[^\n]*", " ", sql, flags=re.S)
 
 
-def check_snowflake_sql(sql: str) -> list[exp.Expression]:
+def check_snowflake_sql(sql: str) -> list[exp.Expr]:
     """Parse with the Snowflake dialect; raise AssertionError for SQL that does not parse, or that
     sqlglot only tokenizes (Command) without matching a known shape."""
     try:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import statistics
-import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -58,7 +57,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[Variant, str]:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     parts = result.stdout.split(SPLIT)
     assert len(parts) == len(VARIANTS)
-    return dict(zip(VARIANTS, parts))
+    return dict(zip(VARIANTS, parts, strict=True))
 
 
 def reference(values: dict[date, float], variant: Variant) -> tuple[dict[date, float], set[date]]:

@@ -11,7 +11,6 @@ import json
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -19,8 +18,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.tests.conftest import PROJECT_ROOT
 from tools.rawgen.telematics import SHIFT_SECONDS, SHIFT_START_HOUR_UTC
+from tools.tests.conftest import PROJECT_ROOT
 
 from .conftest import Warehouse
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from benchmarks.synthetic_project import write_synthetic_project
 from tools.check.findings import RULES
 from tools.check.runner import run_check
-from tools.check.synthetic import write_synthetic_project
-from tools.tests.check_fixture import (CORE, GOOD_PROJECT, INT, STG, edit, findings_of, write_project,
-                                       write_warehouse)
+from tools.tests.check_fixture import CORE, GOOD_PROJECT, INT, STG, edit, findings_of, write_project, write_warehouse
 
 
 @pytest.fixture

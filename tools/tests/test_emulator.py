@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -30,7 +31,7 @@ def connect(emulator: Emulator, **kwargs: object) -> snowflake.connector.Snowfla
 
 
 @pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Emulator:
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     root = tmp_path_factory.mktemp("emulator")
     with Emulator(db_path=root / "db", log_file=root / "emulator.log") as running:
         yield running

@@ -7,10 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tools.errors import ToolError
 from tools.rawgen import facts, sqlkit
 from tools.rawgen.context import REGION_COUNT, Context, Volumes
-from tools.errors import ToolError
-from tools.rawgen.generate import all_tables, generate_raw, memory_limit
+from tools.rawgen.database import memory_limit
+from tools.rawgen.generate import all_tables, generate_raw
 
 from .conftest import AS_OF, Warehouse
 

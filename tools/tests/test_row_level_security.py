@@ -16,8 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tools.tests.conftest import PROJECT_ROOT
-from tools.tests.conftest import Warehouse
+from tools.tests.conftest import PROJECT_ROOT, Warehouse
 from tools.tests.twin_builds import copy_project
 
 pytestmark = pytest.mark.e2e

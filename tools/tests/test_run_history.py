@@ -8,7 +8,6 @@ import json
 import math
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -127,7 +126,7 @@ def test_the_slowest_models_are_timed_by_their_latest_successful_build(
 
 
 # the basic multilingual plane: Jinja reads a string literal's \\u escapes one code unit at a time
-TEXT = st.text(alphabet=st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",),
+TEXT = st.text(alphabet=st.characters(max_codepoint=0xFFFF, blacklist_categories=["Cs"],
                                       blacklist_characters="\x00"), max_size=40)
 
 

@@ -62,7 +62,7 @@ def test_snowflake_reads_information_schema(monkeypatch: pytest.MonkeyPatch) -> 
                     ("ACCOUNT", "_FIVETRAN_SYNCED", "TIMESTAMP_TZ")]
 
     class Connection:
-        def __enter__(self) -> "Connection":
+        def __enter__(self) -> Connection:
             return self
 
         def __exit__(self, *args: object) -> None:

@@ -19,11 +19,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tools.tests.conftest import PROJECT_ROOT
-from tools.snowflake_access import (Grants, Relation, clean_statement, clear_roles_by_policy, parse_grants,
-                                    readable, reads_in_clear)
+from tools.snowflake_access import (
+    Grants,
+    Relation,
+    clean_statement,
+    clear_roles_by_policy,
+    parse_grants,
+    readable,
+    reads_in_clear,
+)
 from tools.snowflake_offline import OfflineRun, run_offline
 from tools.snowflake_platform import platform_spec, platform_statements
+from tools.tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -130,7 +130,7 @@ def test_no_grants_outside_prod(ci_run: OfflineRun) -> None:
     assert any(s.startswith("create or replace") for s in map(_clean, ci_run.statements))
 
 
-def _pii_columns(run: OfflineRun) -> set[tuple[str, str, str, str]]:
+def _pii_columns(run: OfflineRun) -> set[tuple[str, str, str]]:
     """(relation, column, class, kind) of every classified column of a model, in every layer."""
     manifest = json.loads((Path(run.compiled_manifest)).read_text(encoding="utf-8"))
     found = set()

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from tools.cli import main
-from tools.tests.conftest import PROJECT_ROOT
 from tools.snowflake_access import parse_grants
 from tools.snowflake_offline import DUMMY_ENV
 from tools.snowflake_platform import is_idempotent, platform_spec, platform_statements, render_sql
+from tools.tests.conftest import PROJECT_ROOT
 from tools.tests.snowflake_sql import check_snowflake_sql
 
 
@@ -141,8 +141,8 @@ def test_least_privilege_matrix(statements: list[str]) -> None:
                    if "RAW_READ_ROLE" in grants.roles_of(role)}
     assert raw_readers == {"DBT_PROD_ROLE", "DBT_CI_ROLE", "DBT_DEV_ROLE"}
     # warehouses as in the matrix
-    usage = dict(re.match(r"grant usage on warehouse (\S+) to role (\S+)", s).groups()[::-1]  # type: ignore[union-attr]
-                 for s in statements if s.startswith("grant usage on warehouse "))
+    usage = {m[2]: m[1] for s in statements if s.startswith("grant usage on warehouse ")
+             for m in [re.match(r"grant usage on warehouse (\S+) to role (\S+)", s)]}
     assert usage["FIVETRAN_INGEST_ROLE"] == "INGEST_WH" and usage["DBT_PROD_ROLE"] == "TRANSFORM_WH"
     assert usage["SIGMA_BI_ROLE"] == "BI_WH" and usage["ANALYST_ROLE"] == "ADHOC_WH"
     assert usage["DBT_DEV_ROLE"] == "DEV_WH"
@@ -179,7 +179,7 @@ def _masked(statements: list[str], policy: str, values: list) -> list:
 
     create = next(s for s in statements
                   if s.startswith(f"create masking policy if not exists ANALYTICS_MARTS.SECURITY.{policy} "))
-    kind, body = re.match(r".* returns (\w+) -> (.*)", create).groups()  # type: ignore[union-attr]
+    kind, body = re.match(r".* returns (\w+) -> (.*)", create).groups()
     body = body.rsplit(" comment = ", 1)[0]
     as_reader = body.replace("current_role()", "'SIGMA_BI_ROLE'")
     sql = sqlglot.transpile(f"select {as_reader} from t", read="snowflake", write="duckdb")[0]

@@ -9,10 +9,11 @@ import socket
 import statistics
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -73,9 +74,9 @@ def service(tmp_path: Path, httpserver: HTTPServer) -> Iterator[str]:
 
 
 def post(base: str, body: bytes, signature: str | None, client: httpx.Client | None = None) -> httpx.Response:
-    headers: dict[str, str | bytes] = {"content-type": "application/json"}
+    headers: dict[bytes, bytes] = {b"content-type": b"application/json"}
     if signature is not None:
-        headers["authorization"] = signature.encode("utf-8")  # bytes: a header need not be ASCII
+        headers[b"authorization"] = signature.encode("utf-8")  # bytes: a header need not be ASCII
     if client is not None:
         return client.post(f"{base}/webhooks/dbt-cloud", content=body, headers=headers)
     return httpx.post(f"{base}/webhooks/dbt-cloud", content=body, headers=headers, timeout=10)

@@ -7,14 +7,13 @@ named *unique_combination_of_columns, or any test with a `combination_of_columns
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from tools.check.findings import Finding, rule
 from tools.check.project import DataTest, Model, ModelEntry, Project
+from tools.check.sql import REF_CALL
 from tools.check.yamlload import line_of
-
-_REF = re.compile(r"""\bref\s*\(\s*(['"])([^'"]+)\1(?:\s*,\s*(['"])([^'"]+)\3)?""")
 
 
 def _is_combination_test(test: DataTest) -> bool:
@@ -110,7 +109,8 @@ def _scoped(scope: Mapping[str, Any], key: str) -> tuple[bool, Any]:
 
 
 @rule("COV005", "source-freshness",
-      "Every source table has freshness with a loaded_at_field (or loaded_at_query), or opts out with `freshness: null`.")
+      "Every source table has freshness with a loaded_at_field (or loaded_at_query), "
+      "or opts out with `freshness: null`.")
 def source_freshness(project: Project) -> Iterator[Finding]:
     project_sources = project.dbt_project.get("sources")
     project_level: tuple[bool, Any] = (False, None)
@@ -169,7 +169,7 @@ def _relationship_targets(tests: list[DataTest]) -> set[str]:
         if not test.name.startswith("relationships") and not test.name.endswith("relationships"):
             continue
         to = test.args.get("to")
-        match = _REF.search(to) if isinstance(to, str) else None
+        match = REF_CALL.search(to) if isinstance(to, str) else None
         if match:
             targets.add(match.group(4) or match.group(2))
     return targets
@@ -186,7 +186,8 @@ def fact_relationships(project: Project) -> Iterator[Finding]:
     like a dimension's single-column primary key, to one of the dimensions with that key, and
     (c) to at least one dimension at all."""
     config = project.config
-    dimensions: dict[str, Model] = {m.name: m for m in project.models.values() if _is(m.name, config.dimension_prefixes)}
+    dimensions: dict[str, Model] = {m.name: m for m in project.models.values()
+                                    if _is(m.name, config.dimension_prefixes)}
     dims_by_key: dict[str, set[str]] = {}
     for dim in dimensions.values():
         keys = primary_key_columns(dim.entry) if dim.entry is not None else []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from tools.check.findings import Finding, rule
 from tools.check.project import Project
-from tools.pii import PII_NAME, PII_VALUE
 from tools.check.yamlload import line_of
+from tools.pii import PII_NAME, PII_VALUE
 
 
 @rule("GOV001", "exposure-certified",
@@ -35,7 +37,8 @@ def exposure_certified(project: Project) -> Iterator[Finding]:
 
 
 @rule("GOV002", "layer-materialization",
-      "Staging models are views; intermediate models and marts are tables or incremental.")
+      "Models are materialized as their layer (or name prefix) allows: by default staging views, "
+      "intermediate and marts tables or incremental; [tool.fieldforce.check.materializations] changes it.")
 def layer_materialization(project: Project) -> Iterator[Finding]:
     for model in project.models.values():
         if model.layer is None:
@@ -123,7 +126,7 @@ def _nodes(project: Project) -> list[_Node]:
 
 def _classified(nodes: list[_Node]) -> dict[str, dict[str, str]]:
     """Node name -> its columns classified as personal data -> their class."""
-    return {node.name: {c: k for c, col in node.columns.items() if (k := _pii_class(col)) not in (None, "none")}
+    return {node.name: {c: str(k) for c, col in node.columns.items() if (k := _pii_class(col)) not in (None, "none")}
             for node in nodes}
 
 
@@ -137,7 +140,7 @@ def _sample_csv(path: Any, limit: int = 1000) -> tuple[list[str], list[list[str]
     with open(path, newline="", encoding="utf-8", errors="replace") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        rows = [row for _, row in zip(range(limit), reader)]
+        rows = list(itertools.islice(reader, limit))
     return [h.strip().lower() for h in header], rows
 
 
@@ -154,64 +157,89 @@ def pii_classified(project: Project) -> Iterator[Finding]:
     nodes = _nodes(project)
     upstream = _classified(nodes)
     for node in nodes:
-        name, kind, subject = node.name, node.kind, (node.kind, node.name)
-        columns = node.columns
-        reported: set[str] = set()
-        for column_name, column in columns.items():
-            found = _pii_class(column)
-            if found is not None and found != "none" and found not in classes:
-                reported.add(column_name)
-                yield Finding(*node.at(column_name), "GOV003",
-                              f"{name}.{column_name}: pii class '{found}' has no masking policy; use one of "
-                              f"{', '.join(sorted(classes))}, or `none`", subject)
-            elif found is None and PII_NAME.fullmatch(column_name):
-                reported.add(column_name)
-                yield Finding(*node.at(column_name), "GOV003",
-                              f"{name}.{column_name} looks like personal data: classify it {hint} so it is "
-                              f"masked on Snowflake, or `pii: none` if it is not", subject)
-        for call in node.model.sql.pii_names if node.model is not None else ():
-            column_name = call.args[0]
-            if column_name in reported or _pii_class(columns.get(column_name)) is not None:
-                continue
+        reported: set[str] = set()  # one finding per column, from the first reason found
+        yield from _declared_pii(node, classes, hint, reported)
+        yield from _selected_pii(node, hint, reported)
+        yield from _inherited_pii(node, upstream, hint, reported)
+        if node.kind == "seed":
+            yield from _seed_pii(project, node, hint, reported)
+
+
+def _unclassified(node: _Node, column_name: str, reported: set[str]) -> bool:
+    return column_name not in reported and _pii_class(node.columns.get(column_name)) is None
+
+
+def _declared_pii(node: _Node, classes: set[str], hint: str, reported: set[str]) -> Iterator[Finding]:
+    """YAML columns with a class no masking policy exists for, or named like personal data."""
+    subject = (node.kind, node.name)
+    for column_name, column in node.columns.items():
+        found = _pii_class(column)
+        if found is not None and found != "none" and found not in classes:
             reported.add(column_name)
-            yield Finding(node.rel, call.line, "GOV003",
-                          f"{name} selects {column_name}, which looks like personal data but has no YAML column "
-                          f"classified {hint}: document and classify it so it is masked on Snowflake "
-                          f"(`pii: none` if it is not personal data)", subject)
-        for ref in node.refs:
-            for column_name, found in sorted(upstream.get(ref, {}).items()):
-                if column_name in reported or _pii_class(columns.get(column_name)) is not None:
-                    continue
-                if column_name in columns or kind == "snapshot":
-                    reported.add(column_name)
-                    yield Finding(*node.at(column_name), "GOV003",
-                                  f"{name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
-                                  f"classify it here too (a {kind} {'keeps every column' if kind == 'snapshot' else 'stores its own copy'})",
-                                  subject)
-        # a column renamed or derived from one classified upstream (`last_name as surname`)
-        classified_upstream = {c: (ref, k) for ref in node.refs for c, k in upstream.get(ref, {}).items()}
-        for call in node.model.sql.aliased if node.model is not None else ():
-            alias, *inputs = call.args
-            origin = next((classified_upstream[i] for i in inputs if i in classified_upstream), None)
-            if origin is None or alias in reported or _pii_class(columns.get(alias)) is not None:
+            yield Finding(*node.at(column_name), "GOV003",
+                          f"{node.name}.{column_name}: pii class '{found}' has no masking policy; use one of "
+                          f"{', '.join(sorted(classes))}, or `none`", subject)
+        elif found is None and PII_NAME.fullmatch(column_name):
+            reported.add(column_name)
+            yield Finding(*node.at(column_name), "GOV003",
+                          f"{node.name}.{column_name} looks like personal data: classify it {hint} so it is "
+                          f"masked on Snowflake, or `pii: none` if it is not", subject)
+
+
+def _selected_pii(node: _Node, hint: str, reported: set[str]) -> Iterator[Finding]:
+    """Columns the SQL selects under a personal-data name that the YAML does not list."""
+    for call in node.model.sql.pii_names if node.model is not None else ():
+        column_name = call.args[0]
+        if not _unclassified(node, column_name, reported):
+            continue
+        reported.add(column_name)
+        yield Finding(node.rel, call.line, "GOV003",
+                      f"{node.name} selects {column_name}, which looks like personal data but has no YAML column "
+                      f"classified {hint}: document and classify it so it is masked on Snowflake "
+                      f"(`pii: none` if it is not personal data)", (node.kind, node.name))
+
+
+def _inherited_pii(node: _Node, upstream: dict[str, dict[str, str]], hint: str,
+                   reported: set[str]) -> Iterator[Finding]:
+    """Columns classified upstream, kept under their name or renamed (`last_name as surname`)."""
+    subject = (node.kind, node.name)
+    keeps = "keeps every column" if node.kind == "snapshot" else "stores its own copy"
+    for ref in node.refs:
+        for column_name, found in sorted(upstream.get(ref, {}).items()):
+            if not _unclassified(node, column_name, reported):
                 continue
-            if alias in classified_upstream or alias not in node.model.sql.outputs:
-                continue  # the same name (the lineage check above speaks for it), or not in the model
-            reported.add(alias)
-            yield Finding(node.rel, call.line, "GOV003",
-                          f"{name} derives {alias} from {', '.join(i for i in inputs if i in classified_upstream)}, "
-                          f"classified pii: {origin[1]} in {origin[0]}: list {alias} in the YAML and classify it "
-                          f"(`pii: none` if it holds nothing personal, such as a count)", subject)
-        if kind == "seed":
-            header, rows = _sample_csv(project.seed_files[name].path)
-            for i, column_name in enumerate(header):
-                if column_name in reported or _pii_class(columns.get(column_name)) is not None:
-                    continue
-                values = [row[i].strip() for row in rows if i < len(row) and row[i].strip()]
-                if PII_NAME.fullmatch(column_name) or any(PII_VALUE.fullmatch(v) for v in values):
-                    yield Finding(*node.at(column_name), "GOV003",
-                                  f"seed {name}.{column_name} looks like personal data (by its name or values): "
-                                  f"classify it {hint} in the seeds' YAML, or `pii: none` if it is not", subject)
+            if column_name in node.columns or node.kind == "snapshot":
+                reported.add(column_name)
+                yield Finding(*node.at(column_name), "GOV003",
+                              f"{node.name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
+                              f"classify it here too (a {node.kind} {keeps})", subject)
+    classified_upstream = {c: (ref, k) for ref in node.refs for c, k in upstream.get(ref, {}).items()}
+    for call in node.model.sql.aliased if node.model is not None else ():
+        alias, *inputs = call.args
+        origin = next((classified_upstream[i] for i in inputs if i in classified_upstream), None)
+        if origin is None or not _unclassified(node, alias, reported):
+            continue
+        if alias in classified_upstream or alias not in node.model.sql.outputs:
+            continue  # the same name (the lineage check above speaks for it), or not in the model
+        reported.add(alias)
+        yield Finding(node.rel, call.line, "GOV003",
+                      f"{node.name} derives {alias} from {', '.join(i for i in inputs if i in classified_upstream)}, "
+                      f"classified pii: {origin[1]} in {origin[0]}: list {alias} in the YAML and classify it "
+                      f"(`pii: none` if it holds nothing personal, such as a count)", subject)
+
+
+def _seed_pii(project: Project, node: _Node, hint: str, reported: set[str]) -> Iterator[Finding]:
+    """Seed columns that look like personal data by their name or by their values."""
+    header, rows = _sample_csv(project.seed_files[node.name].path)
+    for i, column_name in enumerate(header):
+        if not _unclassified(node, column_name, reported):
+            continue
+        values = [row[i].strip() for row in rows if i < len(row) and row[i].strip()]
+        if PII_NAME.fullmatch(column_name) or any(PII_VALUE.fullmatch(v) for v in values):
+            yield Finding(*node.at(column_name), "GOV003",
+                          f"seed {node.name}.{column_name} looks like personal data (by its name or values): "
+                          f"classify it {hint} in the seeds' YAML, or `pii: none` if it is not",
+                          (node.kind, node.name))
 
 
 @rule("GOV004", "pii-values",

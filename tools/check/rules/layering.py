@@ -13,7 +13,7 @@ the joins and business rules an intermediate model already applies to the same s
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tools.check.findings import Finding, rule
 from tools.check.project import Project

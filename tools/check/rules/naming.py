@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Iterator
 
 from tools.check.config import LAYERS
 from tools.check.findings import Finding, rule

@@ -59,7 +59,8 @@ def write_synthetic_project(root: Path, models: int = 500, tables_per_source: in
                           for i, t in enumerate(tables))
         _write(mart_dir / f"{fact}.sql", (
             "{{ config(materialized='incremental', unique_key='row_id') }}\n\n"
-            f"select\n    f.row_id,\n    f.row_name\nfrom {{{{ ref('int_{src}_{tables[0]}_enriched') }}}} as f\n{joins}\n"))
+            "select\n    f.row_id,\n    f.row_name\n"
+            f"from {{{{ ref('int_{src}_{tables[0]}_enriched') }}}} as f\n{joins}\n"))
         fact_columns = "".join(
             f"      - name: {src}_{t}_key\n        description: Key of dim_{src}_{t}.\n        data_tests:\n"
             f"          - relationships:\n              arguments:\n                to: ref('dim_{src}_{t}')\n"
