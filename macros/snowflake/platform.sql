@@ -1,5 +1,7 @@
 {#
     Snowflake platform objects as code (SDD: Snowflake Design, Sigma Design, Security & Governance).
+    Three macros in one file, unlike the rest of macros/: `tools platform-sql` renders this file
+    offline as one Jinja module (tools/snowflake_platform.py), the spec beside the statements.
 
     platform_spec()        the objects: warehouses, resource monitors, account parameters,
                            databases and schemas, roles and their hierarchy, service users,

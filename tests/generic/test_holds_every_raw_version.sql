@@ -15,7 +15,7 @@
     not write): that run's batch and a day before it, whatever the history holds, so a row
     Fivetran commits up to that long after later ones fails the run that should have read it.
     A full-test run (`full_tests`, weekly and in CI) compares whole tables, which also finds
-    older misses and rows removed from raw (macros/test_scope.sql). After a full build, which
+    older misses and rows removed from raw (macros/test_scope/). After a full build, which
     writes every row in one run, the comparison is whole either way.
 
     `keys` maps the raw key columns to the table's: {id: job_id}.

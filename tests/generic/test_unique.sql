@@ -1,7 +1,7 @@
 {#
     dbt's `unique`, which can also test only the keys the last run wrote (keys_of='last_run'),
     each against the whole table: a daily run's check of a large incremental table
-    (macros/test_scope.sql). Without the argument, or in a full-test run, dbt's own test.
+    (macros/test_scope/). Without the argument, or in a full-test run, dbt's own test.
 #}
 {% test unique(model, column_name, keys_of='all') %}
 

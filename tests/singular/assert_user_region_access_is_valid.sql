@@ -3,7 +3,7 @@
     has no region, a read row names one region, and no user is listed twice for the same region
     once names are compared as the secure views compare them (trimmed, without case). A name
     with stray spaces or in lower case is reported too, so that the file says what it means.
-    The views fail closed on such rows (macros/snowflake/row_level_security.sql); this test says
+    The views fail closed on such rows (macros/snowflake/current_rls_user.sql); this test says
     which rows to fix. Returns the rows at fault, with the reason.
 #}
 

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tools.check.config import LAYERS, CheckConfig, CheckConfigError, load_config
-from tools.check.sql import REF_CALL, SOURCE_CALL, SqlFacts, read_sql
+from tools.check.sql import REF_CALL, SOURCE_CALL, SqlFacts, macro_definitions, read_sql
 from tools.check.yamlload import LineDict, YamlFileError, line_of, load_yaml_file
 
 _SKIP_DIRS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "venv", "node_modules", "__pycache__"}
@@ -40,7 +40,7 @@ class YamlFile:
 
 @dataclass
 class ModelEntry:
-    """A `models:` (or `snapshots:`/`seeds:`) item in a properties file."""
+    """A `models:` (or `snapshots:`/`seeds:`/`macros:`) item in a properties file."""
 
     name: str
     rel: str
@@ -195,6 +195,16 @@ class Exposure:
 
 
 @dataclass
+class MacroDef:
+    """A macro of macro-paths, or a generic test of <test-path>/generic/ (named test_<name>)."""
+
+    name: str
+    rel: str
+    line: int
+    arguments: tuple[str, ...]
+
+
+@dataclass
 class Project:
     root: Path
     name: str
@@ -214,6 +224,8 @@ class Project:
     warehouse_samples: dict[str, dict[str, list[str]]] | None = None
     warehouse_unreadable: dict[str, str] = field(default_factory=dict)
     yaml_files: list[YamlFile] = field(default_factory=list)
+    macros: dict[str, MacroDef] = field(default_factory=dict)
+    macro_entries: list[ModelEntry] = field(default_factory=list)
 
     def models_in(self, layer: str) -> list[Model]:
         return [m for m in self.models.values() if m.layer == layer]
@@ -382,6 +394,7 @@ def load_project(root: Path) -> Project:
                                                           project_config=_folder_config(name, dbt_project, "seeds",
                                                                                         parts)))
 
+    _read_macros(project, dbt_project)
     yaml_bases = {*project.model_paths, *project.snapshot_paths,
                   *_as_list(dbt_project.get("seed-paths"), ["seeds"]),
                   *_as_list(dbt_project.get("analysis-paths"), ["analyses"]),
@@ -442,6 +455,18 @@ def _check_shape(rel: str, data: Mapping[str, Any]) -> None:
                                                 f"mapping, not {_kind(value)}")
 
 
+def _read_macros(project: Project, dbt_project: Mapping[str, Any]) -> None:
+    """The macros of macro-paths and the generic tests of <test-path>/generic/."""
+    root = project.root
+    macro_files = [path for base in _as_list(dbt_project.get("macro-paths"), ["macros"])
+                   for path in _walk(root, base, (".sql",))]
+    macro_files += [path for base in _as_list(dbt_project.get("test-paths"), ["tests"])
+                    for path in _walk(root, f"{base}/generic", (".sql",))]
+    for path in macro_files:
+        for call in macro_definitions(path.read_text(encoding="utf-8", errors="replace")):
+            project.macros.setdefault(call.args[0], MacroDef(call.args[0], _rel(root, path), call.line, call.args[1:]))
+
+
 def _named_items(items: Any) -> Iterator[Mapping[str, Any]]:
     """The entries of a YAML list that are mappings with a `name:` (the shape check reports the rest)."""
     for item in items if isinstance(items, list) else []:
@@ -450,6 +475,8 @@ def _named_items(items: Any) -> Iterator[Mapping[str, Any]]:
 
 
 def _read_node_entries(project: Project, rel: str, data: Mapping[str, Any]) -> None:
+    for item in _named_items(data.get("macros")):
+        project.macro_entries.append(ModelEntry(item["name"], rel, line_of(item), item))
     for key in ("models", "snapshots", "seeds"):
         for item in _named_items(data.get(key)):
             entry = ModelEntry(item["name"], rel, line_of(item), item)
@@ -479,6 +506,6 @@ def _read_properties(project: Project, rel: str, data: Mapping[str, Any]) -> Non
 
 
 __all__ = [
-    "DataTest", "Exposure", "LineDict", "Model", "ModelEntry", "Project", "Snapshot", "SourceTable",
+    "DataTest", "Exposure", "LineDict", "MacroDef", "Model", "ModelEntry", "Project", "Snapshot", "SourceTable",
     "YamlFile", "load_project", "normalise_tests",
 ]

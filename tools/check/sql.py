@@ -155,6 +155,50 @@ def aliased_expressions(text: str) -> list[Call]:
     return found
 
 
+_MACRO_START = re.compile(r"\{%-?\s*(macro|test)\s+(\w+)\s*\(")
+
+
+def _argument_names(text: str, start: int) -> tuple[tuple[str, ...], bool]:
+    """The argument names of a signature whose `(` is just before `start`, and whether it closes."""
+    names, current, depth, quote, i = [], "", 0, "", start
+    while i < len(text):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif char == ")":
+            names.append(current)
+            return tuple(n.split("=", 1)[0].strip() for n in names if n.strip()), True
+        elif char == "," and not depth:
+            names.append(current)
+            current = ""
+            i += 1
+            continue
+        if not depth and not quote:
+            current += char
+        i += 1
+    return (), False
+
+
+def macro_definitions(text: str) -> list[Call]:
+    """`{% macro name(a, b=1) %}` and `{% test name(model, ...) %}`: Call((name, *arguments), line),
+    a generic test named as dbt registers its macro, test_<name>."""
+    without_comments = _JINJA_COMMENT.sub(_blank, text)
+    found = []
+    for m in _MACRO_START.finditer(without_comments):
+        arguments, closed = _argument_names(without_comments, m.end())
+        if not closed:
+            continue
+        name = f"test_{m.group(2)}" if m.group(1) == "test" else m.group(2)
+        found.append(Call((name, *arguments), _line_at(without_comments, m.start())))
+    return found
+
+
 def read_sql(text: str) -> SqlFacts:
     without_comments = _JINJA_COMMENT.sub(_blank, text)
     refs: list[Call] = []

@@ -259,7 +259,7 @@ def show_grants(expression: Expr, cursor: Any) -> Expr:
 # ------------------------------------------------------------------------------------------------
 # 7. Dynamic data masking and row access policies.
 #
-# Fails on stock: the masking post-hook of the marts (macros/snowflake/masking.sql) sends
+# Fails on stock: the masking post-hook of the marts (macros/snowflake/apply_masking_policies.sql) sends
 #   alter table ... modify column customer_email set masking policy ...SECURITY.PII_EMAIL force
 # and the platform setup `create masking policy ...`: syntax errors in DuckDB, which has neither.
 # (The project switches governance off on the `emulator` target; `--vars

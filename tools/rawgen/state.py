@@ -6,7 +6,7 @@ bookkeeping in a schema of the destination too; ours is `_fieldforce_generator`.
 
 Each `tools generate-raw` draws a new `generation_id`, which syncs keep: the dbt project
 compares it with the generation its incremental tables were built from, and rebuilds them
-whole when raw was generated anew under them (macros/raw_generation.sql).
+whole when raw was generated anew under them (macros/raw_generation/).
 """
 
 from __future__ import annotations

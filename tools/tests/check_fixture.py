@@ -218,6 +218,41 @@ GOOD_PROJECT: dict[str, str] = {
                 config: {meta: {pii: name}}
         """,
     "seeds/seed_regions.csv": "region_id,region_name\n1,north\n",
+    "macros/sql/cents_to_dollars.sql": """
+        {# cents as dollars #}
+        {% macro cents_to_dollars(column_name, scale=2) -%}
+            cast({{ column_name }} / 100.0 as numeric(18, {{ scale }}))
+        {%- endmacro %}
+        """,
+    "macros/sql/_sql__macros.yml": """
+        version: 2
+        macros:
+          - name: cents_to_dollars
+            description: Integer cents as an exact decimal of dollars.
+            arguments:
+              - name: column_name
+                type: string
+                description: The amount in cents.
+              - name: scale
+                type: integer
+                description: Decimal places.
+        """,
+    "tests/generic/test_positive_value.sql": """
+        {% test positive_value(model, column_name) %}
+        select {{ column_name }} from {{ model }} where {{ column_name }} <= 0
+        {% endtest %}
+        """,
+    "tests/generic/_generic__macros.yml": """
+        version: 2
+        macros:
+          - name: test_positive_value
+            description: Every value of the column is greater than zero.
+            arguments:
+              - name: model
+                description: The tested model.
+              - name: column_name
+                description: The tested column.
+        """,
 }
 
 

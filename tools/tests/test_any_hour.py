@@ -1,5 +1,5 @@
 """Freshness at any hour: the GPS stream is quiet at night by design (vans park), and its age
-counts only the hours in which pings are expected to land (macros/freshness.sql,
+counts only the hours in which pings are expected to land (macros/freshness/,
 docs/freshness.md). The clock of every process is set with libfaketime, so these tests read the
 real clock path (the generator's default `--as-of`, DuckDB's `now()`) at the hours they choose,
 whatever hour the suite runs at."""

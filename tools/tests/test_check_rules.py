@@ -24,7 +24,7 @@ def test_good_project_is_clean(good: Path) -> None:
     assert result.findings == []
     assert result.models == 6
     assert result.sources == 3
-    assert result.yaml_files == 6
+    assert result.yaml_files == 8
 
 
 def _rename(root: Path, old: str, new: str) -> None:
@@ -147,6 +147,8 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object]]] = [
         r, f"{STG}/stg_postgres__customers.sql", "select\n", "{{ config(materialized='table') }}\nselect\n")),
     ("GOV003", f"{CORE}/dim_customers.sql", lambda r: edit(
         r, f"{CORE}/dim_customers.sql", "    customer_name\n", "    customer_name,\n    customer_email\n")),
+    ("COV009", "macros/sql/cents_to_dollars.sql", lambda r: edit(
+        r, "macros/sql/_sql__macros.yml", "description: Integer cents as an exact decimal of dollars.", "")),
     ("GOV004", f"{CORE}/_core__models.yml", lambda r: write_warehouse(
         r, {"dim_customers": {"customer_id": ["1", "2"], "customer_name": ["Ann", "Bo"],
                               "notes": ["call first", "ann@example.com"]}})),
@@ -441,3 +443,47 @@ def test_a_column_renamed_or_derived_from_a_classified_one_is_classified(good: P
          "      - name: shouted\n        description: Upper case.\n        config: {meta: {pii: name}}\n"
          "      - name: named_customers\n        description: A count.\n        meta: {pii: none}\n")
     assert _gov003(good) == []
+
+
+def _cov009(root: Path) -> list[str]:
+    return sorted(f"{f.path}:{f.line}: {f.message}" for f in run_check(root).findings if f.code == "COV009")
+
+
+def test_every_macro_argument_is_described_and_every_entry_names_a_macro(good: Path) -> None:
+    assert _cov009(good) == []
+    edit(good, "macros/sql/cents_to_dollars.sql", "cents_to_dollars(column_name, scale=2)",
+         "cents_to_dollars(column_name, scale=2, rounding='half_even')")
+    edit(good, "macros/sql/_sql__macros.yml", "description: Decimal places.", "description: ' '")
+    _append_entry(good, "macros/sql/_sql__macros.yml", """
+          - name: dollars_to_cents
+            description: Written before the macro was.
+        """)
+    edit(good, "tests/generic/_generic__macros.yml", "- name: column_name\n", "- name: column\n")
+    assert _cov009(good) == [
+        "macros/sql/_sql__macros.yml:12: dollars_to_cents is documented here but no macro of that name is defined: "
+        "remove the entry or fix its name (a generic test's entry is test_<name>)",
+        "macros/sql/_sql__macros.yml:3: macro cents_to_dollars: argument rounding is not described under `arguments:`",
+        "macros/sql/_sql__macros.yml:3: macro cents_to_dollars: argument scale is not described under `arguments:`",
+        "tests/generic/_generic__macros.yml:3: macro test_positive_value documents an argument column it does not take",
+        "tests/generic/_generic__macros.yml:3: macro test_positive_value: argument column_name is not described "
+        "under `arguments:`",
+    ]
+
+
+def test_a_generic_test_is_documented_under_its_macro_name(good: Path) -> None:
+    edit(good, "tests/generic/_generic__macros.yml", "- name: test_positive_value", "- name: positive_value")
+    assert _cov009(good) == [
+        "tests/generic/_generic__macros.yml:3: positive_value is documented here but no macro of that name is "
+        "defined: remove the entry or fix its name (a generic test's entry is test_<name>)",
+        "tests/generic/test_positive_value.sql:1: macro test_positive_value has no description: document it in "
+        "the folder's _<folder>__macros.yml (`macros: [{name: test_positive_value, description: ...}]`)",
+    ]
+
+
+def test_a_macro_documented_twice_is_reported_once(good: Path) -> None:
+    _append_entry(good, "tests/generic/_generic__macros.yml", """
+          - name: test_positive_value
+            description: Again.
+        """)
+    found = _cov009(good)
+    assert len(found) == 1 and "test_positive_value is documented twice (also tests/generic/_generic__macros.yml:3)" in found[0]

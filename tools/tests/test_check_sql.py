@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.check.sql import hard_coded_relations, read_sql
+from tools.check.sql import hard_coded_relations, macro_definitions, read_sql
 
 
 def test_refs_sources_and_config_with_lines() -> None:
@@ -75,3 +75,19 @@ from {{ ref('dim_customers') }} as customers
     assert "customer_id" not in found["greeting"]
     assert found["contact"] == {"email"}
     assert "latitude" in found["lat_deg"]
+
+
+def test_macro_definitions_read_names_arguments_and_lines() -> None:
+    text = (
+        "{# {% macro commented_out(a) %} #}\n"
+        "{%- macro plain() -%}x{%- endmacro %}\n"
+        "{% macro with_defaults(column='_dbt_loaded_at', keys={'id': 'job_id'}, sep=',', call=f(1, 2)) %}\n"
+        "{% endmacro %}\n"
+        "{% test expect_daily(\n    model, date_column, measure=none,\n    noise='poisson'\n) %}\n"
+        "{% macro unclosed(a, b\n"
+    )
+    assert [(c.args, c.line) for c in macro_definitions(text)] == [
+        (("plain",), 2),
+        (("with_defaults", "column", "keys", "sep", "call"), 3),
+        (("test_expect_daily", "model", "date_column", "measure", "noise"), 5),
+    ]

@@ -65,7 +65,7 @@ def test_incremental_runs_equal_a_full_refresh(synced_three_times: Warehouse, tm
 
 
 def test_the_pings_of_a_sync_are_inserted_through_a_temporary_view(synced_three_times: Warehouse) -> None:
-    """tmp_relation_type='view' (macros/tmp_relation_view.sql): the incremental runs stage the new
+    """tmp_relation_type='view' (macros/adapters/duckdb__create_table_as.sql): the incremental runs stage the new
     pings in a view, so one insert writes them; the other incremental models stage in a table."""
     # every build's log, also those dbt has rotated out of dbt.log
     log = "".join(path.read_text() for path in (synced_three_times.root / "logs").glob("dbt.log*"))

@@ -1,7 +1,7 @@
 """Raw data generated anew under a built warehouse: the next build follows it, nothing mixes.
 
 `tools generate-raw` replaces the whole raw database (another seed, another day). The platform
-notices (the generation id kept with raw, macros/raw_generation.sql): the next `dbt build`
+notices (the generation id kept with raw, macros/raw_generation/): the next `dbt build`
 rebuilds every incremental model whole and starts the snapshots' history again. Generation
 never swaps raw under a running dbt, and leaves a raw database that opens.
 """

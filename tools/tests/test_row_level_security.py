@@ -4,7 +4,7 @@ technician performance, customers, technicians, the executive summary) shows eac
 exactly their regions' rows, an admin every row, an unmapped user none.
 
 On DuckDB the current user is the session variable `rls_current_user` (on Snowflake it is
-current_user(); macros/snowflake/row_level_security.sql), so one build serves every user."""
+current_user(); macros/snowflake/current_rls_user.sql), so one build serves every user."""
 
 from __future__ import annotations
 

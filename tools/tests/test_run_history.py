@@ -1,4 +1,4 @@
-"""Run history in the warehouse (macros/run_history.sql, models/marts/monitoring/): what the
+"""Run history in the warehouse (macros/run_history/, models/marts/monitoring/): what the
 on-run-end hook records equals dbt's own artifacts, and the monitoring marts built on it say what
 those runs did: success, failure, freshness on time or late, the slowest models."""
 

@@ -130,7 +130,7 @@ def test_unchanged_parents_are_read_from_prod(slim_ci_run: dict) -> None:
     finally:
         con.close()
     # beside them only the run's bookkeeping: which raw data set each incremental model holds, and
-    # the run history its hooks record (macros/run_history.sql)
+    # the run history its hooks record (macros/run_history/)
     bookkeeping = {"_fieldforce_raw_generations", "dbt_invocations", "dbt_node_results"}
     assert relations - bookkeeping == slim_ci_run["expected_models"]
     assert "ci_staging" not in schemas and "ci_seeds" not in schemas

@@ -86,7 +86,7 @@ def relations(manifest: dict) -> dict[str, Relation]:
         found[_relation_name(node)] = Relation(_relation_name(node), kind, "DBT_PROD_ROLE", reads)
     for source in manifest["sources"].values():
         name = source["relation_name"].replace('"', "").upper()
-        # Fivetran creates what it loads; dbt's hooks create its run history (macros/run_history.sql)
+        # Fivetran creates what it loads; dbt's hooks create its run history (macros/run_history/)
         found[name] = Relation(name, "table", "DBT_PROD_ROLE" if source["loader"] == "dbt" else "FIVETRAN_INGEST_ROLE")
     return found
 

@@ -250,7 +250,7 @@ def test_cli_dry_run_prints_statements_and_refuses_other_targets(workdir: Path) 
 
 
 def test_gps_freshness_compiles_for_snowflake_and_counts_active_hours(workdir: Path) -> None:
-    """The Snowflake branch of macros/freshness.sql (date_part(epoch_second, ...), dateadd) as dbt
+    """The Snowflake branch of macros/freshness/ (date_part(epoch_second, ...), dateadd) as dbt
     sends it: it parses, and, run on DuckDB through sqlglot's translation, gives the active age the
     reference gives (test_any_hour.py tests the DuckDB branch)."""
     from datetime import datetime, timedelta, timezone

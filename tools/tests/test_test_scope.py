@@ -1,4 +1,4 @@
-"""Daily runs test what the run wrote; a full-test run tests whole tables (macros/test_scope.sql).
+"""Daily runs test what the run wrote; a full-test run tests whole tables (macros/test_scope/).
 
 One warehouse, built and then brought up to date by an incremental run, receives defects of
 each kind, some in rows the last run wrote and some in older rows, written straight into its

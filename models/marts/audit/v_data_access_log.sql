@@ -9,7 +9,7 @@
     Who read what (SDD, Audit Logging): every successful query with the objects it accessed, from
     Snowflake's account usage (up to ~3 hours behind; ACCESS_HISTORY needs Enterprise edition).
     Snowflake only: DuckDB (and the fakesnow emulator) has no account usage, so the model is
-    disabled there (macros/snowflake/governance.sql), and in dev: developers' role does not read
+    disabled there (macros/snowflake/snowflake_governance_enabled.sql), and in dev: developers' role does not read
     other users' query history. The owner (DBT_PROD_ROLE, DBT_CI_ROLE) reads
     SNOWFLAKE.ACCOUNT_USAGE through the GOVERNANCE_VIEWER database role; readers need only
     GOVERNANCE_READ_ROLE (dbt_project.yml grants).

@@ -10,7 +10,7 @@
     fct_jobs as the querying user may see it (SDD, Row-Level Security): the jobs of customers in
     the regions seed_user_region_access grants them; every region for access_level 'admin'; no
     rows for a user without a mapping. Secure on Snowflake, so the filter cannot be read or
-    bypassed through the view definition. Who "the user" is: macros/snowflake/row_level_security.sql.
+    bypassed through the view definition. Who "the user" is: macros/snowflake/current_rls_user.sql.
 #}
 
 with

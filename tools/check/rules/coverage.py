@@ -235,3 +235,40 @@ def yaml_entry_without_model(project: Project) -> Iterator[Finding]:
                           ("model", entry.name))
         else:
             seen[entry.name] = entry
+
+
+@rule("COV009", "macro-documented",
+      "Every macro and generic test has a `macros:` entry with a description and each of its arguments "
+      "described; every entry names a macro the project defines, once.")
+def macro_documented(project: Project) -> Iterator[Finding]:
+    """What dbt docs shows for a macro, and what outside linters (dbt-bouncer, dbt-score) judge."""
+    entries: dict[str, ModelEntry] = {}
+    for entry in project.macro_entries:
+        if entry.name not in project.macros:
+            yield Finding(entry.rel, entry.line, "COV009",
+                          f"{entry.name} is documented here but no macro of that name is defined: remove the "
+                          f"entry or fix its name (a generic test's entry is test_<name>)")
+        elif entry.name in entries:
+            first = entries[entry.name]
+            yield Finding(entry.rel, entry.line, "COV009",
+                          f"{entry.name} is documented twice (also {first.rel}:{first.line}): keep one entry")
+        else:
+            entries[entry.name] = entry
+    for name, macro in sorted(project.macros.items()):
+        documented = entries.get(name)
+        if documented is None or not documented.description:
+            yield Finding(macro.rel, macro.line, "COV009",
+                          f"macro {name} has no description: document it in the folder's "
+                          f"_<folder>__macros.yml (`macros: [{{name: {name}, description: ...}}]`)")
+            continue
+        listed = documented.data.get("arguments")
+        described = {str(a.get("name")): a for a in (listed if isinstance(listed, list) else [])
+                     if isinstance(a, Mapping)}
+        for argument in macro.arguments:
+            text = described.get(argument, {}).get("description")
+            if not isinstance(text, str) or not text.strip():
+                yield Finding(documented.rel, documented.line, "COV009",
+                              f"macro {name}: argument {argument} is not described under `arguments:`")
+        for extra in sorted(set(described) - set(macro.arguments)):
+            yield Finding(documented.rel, documented.line, "COV009",
+                          f"macro {name} documents an argument {extra} it does not take")

@@ -149,7 +149,7 @@ def _sample_csv(path: Any, limit: int = 1000) -> tuple[list[str], list[list[str]
       "model, snapshot and seed: by their name, by a classified column of that name upstream, or, in "
       "seeds, by their values; the class is one a masking policy exists for.")
 def pii_classified(project: Project) -> Iterator[Finding]:
-    """The masking post-hook (macros/snowflake/masking.sql) masks exactly the classified columns,
+    """The masking post-hook (macros/snowflake/apply_masking_policies.sql) masks exactly the classified columns,
     in every layer, so an unclassified email, name or address would reach its readers in clear.
     `pii: none` (or false) says a column that only looks like one (`has_email`) is not personal."""
     classes = set(project.config.pii_classes)

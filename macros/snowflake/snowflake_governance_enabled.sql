@@ -1,6 +1,6 @@
 {#
     Whether the Snowflake-only governance objects are built: masking policies on PII columns
-    (macros/snowflake/masking.sql) and the audit view over SNOWFLAKE.ACCOUNT_USAGE. True on every
+    (macros/snowflake/apply_masking_policies.sql) and the audit view over SNOWFLAKE.ACCOUNT_USAGE. True on every
     Snowflake target except `emulator` (fakesnow on DuckDB has neither masking policies nor account
     usage); `--vars '{snowflake_governance: false}'` switches them off anywhere, `true` forces them.
 #}
