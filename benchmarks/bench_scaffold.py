@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.scaffold import scaffold_source
+from tools.scaffold import ScaffoldOptions, scaffold_source
 
 
 def synthetic_schema(tables: int, columns: int) -> dict:
@@ -63,8 +63,8 @@ def main() -> None:
             (project / "models").mkdir(parents=True)
             for timings, path in ((first, schema), (again, schema), (changed, schema_v2)):
                 start = time.perf_counter()
-                scaffold_source("bench", fivetran_schema=path, use_warehouse=False, project_dir=project,
-                                echo=lambda _line: None)
+                scaffold_source(ScaffoldOptions("bench", fivetran_schema=path, use_warehouse=False,
+                                                project_dir=project))
                 timings.append(time.perf_counter() - start)
         files = len(list((Path(tmp) / "project_0" / "models" / "staging" / "bench").iterdir()))
     print(f"{args.tables} tables x {args.columns} columns, {files} files, {args.runs} runs")

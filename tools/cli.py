@@ -194,7 +194,8 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
                             keys: tuple[str, ...], warn_after: str | None, error_after: str | None,
                             no_warehouse: bool, project_dir: Path | None, dry_run: bool, check: bool) -> None:
     """Staging models and source YAML for a Fivetran connector (see docs/scaffold.md)."""
-    from tools.scaffold import check_schema_name, check_source_name, parse_period, scaffold_source
+    from tools.scaffold import ScaffoldOptions, check_schema_name, check_source_name, parse_period, scaffold_source
+    from tools.scaffold.report import outcome_lines
 
     if (fivetran_schema is None) == (not from_warehouse):
         raise click.UsageError("give exactly one of --fivetran-schema FILE and --from-warehouse")
@@ -218,7 +219,7 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
                 raise click.BadParameter(str(exc), param_hint=option) from None
     key_columns = {table: tuple(c.strip() for c in cols.split(",") if c.strip())
                    for table, cols in _pairs(keys, "--key").items()}
-    outcome = scaffold_source(
+    options = ScaffoldOptions(
         source_name,
         fivetran_schema=fivetran_schema,
         table_columns={table: Path(path) for table, path in _pairs(table_columns, "--table-columns").items()},
@@ -233,8 +234,10 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
         project_dir=project_dir,
         dry_run=dry_run,
         check=check,
-        echo=click.echo,
     )
+    outcome = scaffold_source(options)
+    for line in outcome_lines(outcome, paths.project_root(project_dir), dry_run=dry_run, check=check):
+        click.echo(line)
     if check and outcome.out_of_date:
         sys.exit(1)
 

@@ -8,6 +8,9 @@ lists them.
 
 Only fakesnow 0.12.1 is supported: `apply()` refuses any other version, since the functions it
 wraps are private and change between releases.
+
+Over 400 lines on purpose: a flat list of small, independent patches, each with the failure it
+answers, that `apply()` installs together and `--stock` leaves out together.
 """
 
 from __future__ import annotations

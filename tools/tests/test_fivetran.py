@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tools import fivetran as ft
 from tools.errors import ToolError
+from tools.scaffold import fivetran as ft
 
 from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON
 

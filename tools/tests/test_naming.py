@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tools.errors import ToolError
-from tools.naming import (
+from tools.scaffold.naming import (
     RESERVED_WORDS,
     check_destination_name,
     fivetran_name,

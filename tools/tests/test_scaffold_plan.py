@@ -6,14 +6,16 @@ import json
 
 import pytest
 
-from tools import fivetran as ft
-from tools import scaffold as sc
 from tools.errors import ToolError
-from tools.warehouse import LandedColumn, LandedSchema
+from tools.scaffold import fivetran as ft
+from tools.scaffold import render as rn
+from tools.scaffold import resolve as rs
+from tools.scaffold import settings as st
+from tools.scaffold.warehouse import LandedColumn, LandedSchema
 
 from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON
 
-SETTINGS = sc.Settings("salesforce", "fivetran_salesforce", *sc.default_freshness("salesforce"))
+SETTINGS = st.Settings("salesforce", "fivetran_salesforce", *st.default_freshness("salesforce"))
 
 
 def config() -> ft.Schema:
@@ -22,8 +24,8 @@ def config() -> ft.Schema:
     return ft.select_schema(ft.parse_schema_config(doc, {"Contact": listing}), None)
 
 
-def models(landed: LandedSchema | None = None, **kwargs) -> dict[str, sc.Model]:
-    return {model.name: model for model in sc.resolve(config(), landed, **kwargs).models}
+def models(landed: LandedSchema | None = None, **kwargs) -> dict[str, rs.Model]:
+    return {model.name: model for model in rs.resolve(config(), landed, **kwargs).models}
 
 
 def test_keys_modes_and_system_columns_from_the_config_alone() -> None:
@@ -42,7 +44,7 @@ def test_keys_modes_and_system_columns_from_the_config_alone() -> None:
 
 
 def test_fallback_to_string_is_reported() -> None:
-    resolution = sc.resolve(config(), None)
+    resolution = rs.resolve(config(), None)
     assert resolution.notes == [
         "no landed tables reachable: column types fall back to string",
         "no primary key known, keyed by _fivetran_id (give --key or --table-columns if it has one): login_event",
@@ -56,7 +58,7 @@ def test_landed_types_win_and_disabled_landed_columns_are_skipped() -> None:
         LandedColumn("created_date", "TIMESTAMP WITH TIME ZONE"), LandedColumn("is_deleted", "BOOLEAN"),
         LandedColumn("_fivetran_deleted", "BOOLEAN"), LandedColumn("_fivetran_synced", "TIMESTAMP WITH TIME ZONE"),
     )})
-    resolution = sc.resolve(config(), landed, only=["account", "Contact"])
+    resolution = rs.resolve(config(), landed, only=["account", "Contact"])
     account = resolution.models[0]
     assert account.landed
     assert account.table.column("internal_score_c") is None
@@ -72,7 +74,7 @@ def test_landed_tables_missing_from_the_config_are_named() -> None:
         "lead": (LandedColumn("id", "VARCHAR"), LandedColumn("_fivetran_synced", "TIMESTAMP")),
         "campaign": (LandedColumn("id", "VARCHAR"), LandedColumn("_fivetran_synced", "TIMESTAMP")),
     })
-    notes = sc.resolve(config(), landed).notes
+    notes = rs.resolve(config(), landed).notes
     # lead is disabled in Fivetran (an old copy may still be landed); campaign is new
     assert "landed but not in the schema config, not scaffolded: campaign" in notes
 
@@ -84,7 +86,7 @@ def test_house_style_sql() -> None:
         LandedColumn("is_deleted", "BOOLEAN"), LandedColumn("_fivetran_deleted", "BOOLEAN"),
         LandedColumn("_fivetran_synced", "TIMESTAMP WITH TIME ZONE"),
     )})
-    sql = sc.staging_sql(SETTINGS, sc.resolve(None, landed).models[0])
+    sql = rn.staging_sql(SETTINGS, rs.resolve(None, landed).models[0])
     assert sql == """with
 
 source as (
@@ -130,17 +132,17 @@ select * from renamed
 
 def test_reserved_words_composite_keys_history_live_and_keyless() -> None:
     resolved = models()
-    quote = sc.staging_sql(SETTINGS, resolved["quote_line_item"])
+    quote = rn.staging_sql(SETTINGS, resolved["quote_line_item"])
     assert "partition_by='quote_id, ' ~ quote_identifier('index')" in quote
     assert "        {{ quote_identifier('end') }}," in quote
-    history = sc.staging_sql(SETTINGS, resolved["opportunity"])
+    history = rn.staging_sql(SETTINGS, resolved["opportunity"])
     assert "order_by='_fivetran_start desc'" in history
     assert "    where _fivetran_active\n" in history
     assert "_fivetran_active," not in history and "_fivetran_end" not in history
     assert "        _fivetran_synced,\n        _fivetran_start\n" in history
-    live = sc.staging_sql(SETTINGS, resolved["task"])
+    live = rn.staging_sql(SETTINGS, resolved["task"])
     assert "where" not in live
-    keyless = sc.staging_sql(SETTINGS, resolved["login_event"])
+    keyless = rn.staging_sql(SETTINGS, resolved["login_event"])
     assert "partition_by='_fivetran_id'" in keyless
     assert keyless.index("_fivetran_synced,") < keyless.index("_fivetran_id\n")
     # _fivetran_deleted is filtered, never selected
@@ -150,7 +152,7 @@ def test_reserved_words_composite_keys_history_live_and_keyless() -> None:
 
 def test_quoted_table_names_and_key_tests_in_yaml() -> None:
     resolved = list(models().values())
-    sources = sc.sources_doc(SETTINGS, resolved)["sources"][0]
+    sources = rn.sources_doc(SETTINGS, resolved)["sources"][0]
     assert sources["name"] == "fivetran_salesforce"
     assert sources["loader"] == "fivetran"
     assert sources["config"]["loaded_at_field"] == "_fivetran_synced"
@@ -165,7 +167,7 @@ def test_quoted_table_names_and_key_tests_in_yaml() -> None:
     email = next(c for c in tables["contact"]["columns"] if c["name"] == "email")
     assert "Hashed by Fivetran" in email["description"]
 
-    model_entries = {m["name"]: m for m in sc.models_doc(SETTINGS, resolved)["models"]}
+    model_entries = {m["name"]: m for m in rn.models_doc(SETTINGS, resolved)["models"]}
     account = model_entries["stg_salesforce__account"]
     assert account["columns"][0] == {"name": "id", "description": "Primary key of the account.",
                                      "data_tests": ["unique", "not_null"]}
@@ -198,7 +200,7 @@ def test_from_warehouse_alone() -> None:
                   LandedColumn("_fivetran_synced", "TIMESTAMP WITH TIME ZONE")),
         "audit": (LandedColumn("message", "VARCHAR"),),
     }, primary_keys={"lines": ("job_id", "line")})
-    resolution = sc.resolve(None, landed)
+    resolution = rs.resolve(None, landed)
     resolved = {m.name: m for m in resolution.models}
     assert resolved["jobs"].key == ("id",) and resolved["jobs"].sync_mode == "SOFT_DELETE"
     assert resolved["events"].key == ("_fivetran_id",) and resolved["events"].sync_mode == "LIVE"
@@ -207,19 +209,19 @@ def test_from_warehouse_alone() -> None:
 
 
 def test_freshness_defaults_follow_the_sdd() -> None:
-    assert sc.default_freshness("postgres") == (sc.Period(30, "minute"), sc.Period(60, "minute"))
-    assert sc.default_freshness("quickbooks") == (sc.Period(12, "hour"), sc.Period(24, "hour"))
-    assert sc.default_freshness("sheets") == (sc.Period(48, "hour"), sc.Period(72, "hour"))
-    assert sc.default_freshness("hubspot") == (sc.Period(30, "minute"), sc.Period(60, "minute"))
-    assert sc.parse_period("12 hours") == sc.Period(12, "hour")
+    assert st.default_freshness("postgres") == (st.Period(30, "minute"), st.Period(60, "minute"))
+    assert st.default_freshness("quickbooks") == (st.Period(12, "hour"), st.Period(24, "hour"))
+    assert st.default_freshness("sheets") == (st.Period(48, "hour"), st.Period(72, "hour"))
+    assert st.default_freshness("hubspot") == (st.Period(30, "minute"), st.Period(60, "minute"))
+    assert st.parse_period("12 hours") == st.Period(12, "hour")
     with pytest.raises(ValueError):
-        sc.parse_period("soon")
+        st.parse_period("soon")
 
 
 def test_columns_that_look_personal_are_classified_in_the_staging_yaml() -> None:
     """So that a new connector's staging views are masked on Snowflake from their first run, and
     `tools check` (GOV003) passes on what the scaffolder wrote."""
-    model_entries = {m["name"]: m for m in sc.models_doc(SETTINGS, list(models().values()))["models"]}
+    model_entries = {m["name"]: m for m in rn.models_doc(SETTINGS, list(models().values()))["models"]}
     classes = {(m, c["name"]): c["config"]["meta"]["pii"] for m, entry in model_entries.items()
                for c in entry["columns"] if "config" in c}
     contact = {name: pii for (m, name), pii in classes.items() if m == "stg_salesforce__contact"}

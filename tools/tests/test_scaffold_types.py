@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.types import type_info
+from tools.scaffold.types import type_info
 
 
 @pytest.mark.parametrize(

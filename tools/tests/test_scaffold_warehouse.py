@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tools import warehouse
 from tools.errors import ToolError
+from tools.scaffold import warehouse
 from tools.tests.conftest import PROJECT_ROOT
 
 

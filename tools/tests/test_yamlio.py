@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tools.errors import ToolError
-from tools.yamlio import Flow, FlowList, Unmatched, merge, render_document, scalar, unmatched
+from tools.scaffold.yamlio import Flow, FlowList, Unmatched, merge, render_document, scalar, unmatched
 
 
 def only_insertions(old: str, new: str) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import ToolError
-from tools.naming import check_destination_name, fivetran_name
+from tools.scaffold.naming import check_destination_name, fivetran_name
 
 SOFT_DELETE = "SOFT_DELETE"
 HISTORY = "HISTORY"
