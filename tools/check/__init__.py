@@ -4,7 +4,8 @@ No dbt import, no warehouse, no `dbt parse`: the loader reads SQL and YAML direc
 one module per rule family lives in rules/, and report.py formats the findings.
 """
 
-from tools.check.findings import RULES, Finding
+from tools.check.findings import Finding
+from tools.check.rules import REGISTRY
 from tools.check.runner import CheckResult, check_project, run_check
 
-__all__ = ["RULES", "CheckResult", "Finding", "check_project", "run_check"]
+__all__ = ["REGISTRY", "CheckResult", "Finding", "check_project", "run_check"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from tools.check.findings import RULES
+from tools.check.rules import REGISTRY
 from tools.check.runner import CheckResult
 
 
@@ -38,7 +38,7 @@ def format_json(result: CheckResult) -> str:
 
 
 def format_rules() -> str:
-    width = max(len(r.name) for r in RULES.values())
+    width = max(len(r.name) for r in REGISTRY.rules.values())
     return "\n".join(
-        f"{r.code}  {r.name.ljust(width)}  {r.summary}" for r in sorted(RULES.values(), key=lambda r: r.code)
+        f"{r.code}  {r.name.ljust(width)}  {r.summary}" for r in REGISTRY.rules.values()
     )

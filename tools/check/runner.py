@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.check import rules as _rules  # noqa: F401 - registers the rules
 from tools.check.config import CheckConfigError
-from tools.check.findings import RULES, Finding
+from tools.check.findings import Finding, Registry
 from tools.check.project import Project, load_project
+from tools.check.rules import REGISTRY
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,17 @@ def relative_selection(root: Path, paths: Sequence[Path]) -> list[str]:
     return selected
 
 
-def check_project(project: Project, only: Sequence[str] | None = None) -> list[Finding]:
-    unknown = [c for c in project.config.disable if not any(code.startswith(c) for code in RULES)]
+def check_project(project: Project, only: Sequence[str] | None = None,
+                  registry: Registry = REGISTRY) -> list[Finding]:
+    unknown = [c for c in project.config.disable if not any(code.startswith(c) for code in registry.rules)]
     if unknown:
         raise CheckConfigError(f"unknown rule code(s) in disable: {', '.join(unknown)} "
-                               f"(known: {', '.join(sorted(RULES))})")
+                               f"(known: {', '.join(registry.codes)})")
     findings: set[Finding] = set()
-    for code, registered in RULES.items():
+    for code, registered in registry.rules.items():
         if project.config.is_disabled(code):
             continue
-        for finding in registered.func(project):
+        for finding in registered.run(project):
             if code in project.skip_codes(finding.subject):
                 continue
             if _selected(finding, only):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic_project import write_synthetic_project
-from tools.check.findings import RULES
+from tools.check.rules import REGISTRY
 from tools.check.runner import run_check
 from tools.tests.check_fixture import CORE, GOOD_PROJECT, INT, STG, edit, findings_of, write_project, write_warehouse
 
@@ -156,7 +156,7 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object]]] = [
 
 
 def test_every_rule_has_a_broken_fixture() -> None:
-    assert sorted({code for code, _, _ in BREAKAGES}) == sorted(RULES)
+    assert sorted({code for code, _, _ in BREAKAGES}) == REGISTRY.codes
 
 
 @pytest.mark.parametrize(("code", "path", "breakage"), BREAKAGES, ids=[f"{b[0]}-{b[1].rsplit('/', 1)[-1]}" for b in BREAKAGES])
@@ -487,3 +487,25 @@ def test_a_macro_documented_twice_is_reported_once(good: Path) -> None:
         """)
     found = _cov009(good)
     assert len(found) == 1 and "test_positive_value is documented twice (also tests/generic/_generic__macros.yml:3)" in found[0]
+
+
+def test_the_registry_stamps_each_violation_with_its_rules_code_and_refuses_a_code_twice() -> None:
+    import types
+
+    from tools.check.findings import Registry, Violation, rule
+
+    first, second = types.ModuleType("tools.check.rules.first"), types.ModuleType("tools.check.rules.second")
+
+    @rule("TST001", "always", "Always reports.")
+    def always(project):
+        yield Violation("models/x.sql", 3, "x is wrong", ("model", "x"))
+
+    setattr(first, "always", always)  # noqa: B010
+    registry = Registry.of([first])
+    assert registry.codes == ["TST001"] and registry.rules["TST001"].family == "first"
+    (found,) = registry.rules["TST001"].run(None)
+    assert (found.path, found.line, found.code, found.rule, found.message, found.subject) == (
+        "models/x.sql", 3, "TST001", "always", "x is wrong", ("model", "x"))
+    setattr(second, "again", always)  # noqa: B010
+    with pytest.raises(RuntimeError, match="rule code TST001 defined twice"):
+        Registry.of([first, second])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tools.check.findings import Finding, rule
+from tools.check.findings import Violation, rule
 from tools.check.project import DataTest, Model, ModelEntry, Project
 from tools.check.sql import REF_CALL
 from tools.check.yamlload import line_of
@@ -38,21 +38,21 @@ def primary_key_columns(entry: ModelEntry) -> list[str]:
 
 
 @rule("COV001", "model-in-yaml", "Every model has an entry in a _<folder>__models.yml file.")
-def model_in_yaml(project: Project) -> Iterator[Finding]:
+def model_in_yaml(project: Project) -> Iterator[Violation]:
     for model in project.models.values():
         if model.entry is None:
             folder = model.folder or "models"
-            yield Finding(model.rel, 1, "COV001",
-                          f"{model.name} has no YAML entry: add it to _{folder}__models.yml with a description, "
-                          f"its columns and a primary-key test", ("model", model.name))
+            yield Violation(model.rel, 1,
+                            f"{model.name} has no YAML entry: add it to _{folder}__models.yml with a description, "
+                            f"its columns and a primary-key test", ("model", model.name))
 
 
 @rule("COV002", "model-description", "Every model's YAML entry has a description.")
-def model_description(project: Project) -> Iterator[Finding]:
+def model_description(project: Project) -> Iterator[Violation]:
     for model in project.models.values():
         if model.entry is not None and not model.entry.description:
-            yield Finding(model.entry.rel, model.entry.line, "COV002",
-                          f"{model.name} has no description: say what one row is", ("model", model.name))
+            yield Violation(model.entry.rel, model.entry.line,
+                            f"{model.name} has no description: say what one row is", ("model", model.name))
 
 
 def _tested_base(project: Project, model: Model) -> Model | None:
@@ -79,23 +79,23 @@ def _tested_base(project: Project, model: Model) -> Model | None:
 @rule("COV003", "model-primary-key",
       "Every model has unique + not_null on its primary key (or a combination-of-columns test); a staging "
       "view over its base_ table shares the base table's.")
-def model_primary_key(project: Project) -> Iterator[Finding]:
+def model_primary_key(project: Project) -> Iterator[Violation]:
     for model in project.models.values():
         if model.entry is None:
             continue  # COV001 already asks for the entry
         if not primary_key_columns(model.entry) and _tested_base(project, model) is None:
-            yield Finding(model.entry.rel, model.entry.line, "COV003",
-                          f"{model.name} has no primary-key test: give its key column both unique and "
-                          f"not_null, or add a unique_combination_of_columns test", ("model", model.name))
+            yield Violation(model.entry.rel, model.entry.line,
+                            f"{model.name} has no primary-key test: give its key column both unique and "
+                            f"not_null, or add a unique_combination_of_columns test", ("model", model.name))
 
 
 @rule("COV004", "source-description", "Every source table has a description.")
-def source_description(project: Project) -> Iterator[Finding]:
+def source_description(project: Project) -> Iterator[Violation]:
     for table in project.source_entries:
         description = table.data.get("description")
         if not (isinstance(description, str) and description.strip()):
-            yield Finding(table.rel, table.line, "COV004",
-                          f"source table {table.key} has no description", ("source", table.key))
+            yield Violation(table.rel, table.line,
+                            f"source table {table.key} has no description", ("source", table.key))
 
 
 def _scoped(scope: Mapping[str, Any], key: str) -> tuple[bool, Any]:
@@ -111,7 +111,7 @@ def _scoped(scope: Mapping[str, Any], key: str) -> tuple[bool, Any]:
 @rule("COV005", "source-freshness",
       "Every source table has freshness with a loaded_at_field (or loaded_at_query), "
       "or opts out with `freshness: null`.")
-def source_freshness(project: Project) -> Iterator[Finding]:
+def source_freshness(project: Project) -> Iterator[Violation]:
     project_sources = project.dbt_project.get("sources")
     project_level: tuple[bool, Any] = (False, None)
     if isinstance(project_sources, Mapping):
@@ -131,36 +131,36 @@ def source_freshness(project: Project) -> Iterator[Finding]:
         has_threshold = isinstance(freshness, Mapping) and any(
             isinstance(freshness.get(k), Mapping) for k in ("warn_after", "error_after"))
         if not has_threshold:
-            yield Finding(table.rel, table.line, "COV005",
-                          f"source table {table.key} has no freshness (warn_after/error_after): add it, on the "
-                          f"table or its source, or opt out with `freshness: null`", ("source", table.key))
+            yield Violation(table.rel, table.line,
+                            f"source table {table.key} has no freshness (warn_after/error_after): add it, on the "
+                            f"table or its source, or opt out with `freshness: null`", ("source", table.key))
             continue
         has_field = any(_scoped(scope, "loaded_at_field")[0] or _scoped(scope, "loaded_at_query")[0]
                         or isinstance(freshness, Mapping) and "loaded_at_field" in freshness
                         for scope in (table.data, table.source_data))
         if not has_field:
-            yield Finding(table.rel, table.line, "COV005",
-                          f"source table {table.key} has freshness but no loaded_at_field (e.g. "
-                          f"_fivetran_synced) on the table or its source", ("source", table.key))
+            yield Violation(table.rel, table.line,
+                            f"source table {table.key} has freshness but no loaded_at_field (e.g. "
+                            f"_fivetran_synced) on the table or its source", ("source", table.key))
 
 
 @rule("COV006", "mart-columns-described", "Every mart documents its columns, each with a description.")
-def mart_columns_described(project: Project) -> Iterator[Finding]:
+def mart_columns_described(project: Project) -> Iterator[Violation]:
     for model in project.models_in("marts"):
         entry = model.entry
         if entry is None:
             continue
         if not entry.columns:
-            yield Finding(entry.rel, entry.line, "COV006",
-                          f"{model.name} lists no columns: document every column of a mart",
-                          ("model", model.name))
+            yield Violation(entry.rel, entry.line,
+                            f"{model.name} lists no columns: document every column of a mart",
+                            ("model", model.name))
             continue
         for column in entry.columns:
             description = column.get("description")
             if not (isinstance(description, str) and description.strip()):
-                yield Finding(entry.rel, line_of(column, entry.line), "COV006",
-                              f"column {model.name}.{column.get('name')} has no description",
-                              ("model", model.name))
+                yield Violation(entry.rel, line_of(column, entry.line),
+                                f"column {model.name}.{column.get('name')} has no description",
+                                ("model", model.name))
 
 
 def _relationship_targets(tests: list[DataTest]) -> set[str]:
@@ -181,7 +181,7 @@ def _is(model_name: str, prefixes: list[str]) -> bool:
 
 @rule("COV007", "fact-relationships",
       "Facts have relationships tests to the dimensions they ref or share a key column with.")
-def fact_relationships(project: Project) -> Iterator[Finding]:
+def fact_relationships(project: Project) -> Iterator[Violation]:
     """A fact needs a relationships test (a) to every dim_ model it refs, (b) on every column named
     like a dimension's single-column primary key, to one of the dimensions with that key, and
     (c) to at least one dimension at all."""
@@ -202,37 +202,37 @@ def fact_relationships(project: Project) -> Iterator[Finding]:
         own_keys = set(primary_key_columns(entry))
         subject = ("model", fact.name)
         for dim_name in sorted({c.args[0] for c in fact.sql.refs if c.args[0] in dimensions} - tested):
-            yield Finding(entry.rel, entry.line, "COV007",
-                          f"{fact.name} refs {dim_name} but has no relationships test to it: add one on "
-                          f"the foreign-key column", subject)
+            yield Violation(entry.rel, entry.line,
+                            f"{fact.name} refs {dim_name} but has no relationships test to it: add one on "
+                            f"the foreign-key column", subject)
         for column in entry.columns:
             name = column.get("name")
             if not isinstance(name, str) or name in own_keys or name not in dims_by_key:
                 continue
             candidates = dims_by_key[name]
             if not _relationship_targets(entry.column_tests(column)) & candidates:
-                yield Finding(entry.rel, line_of(column, entry.line), "COV007",
-                              f"{fact.name}.{name} is the key of {' / '.join(sorted(candidates))} but has no "
-                              f"relationships test to it", subject)
+                yield Violation(entry.rel, line_of(column, entry.line),
+                                f"{fact.name}.{name} is the key of {' / '.join(sorted(candidates))} but has no "
+                                f"relationships test to it", subject)
         if not tested & set(dimensions):
-            yield Finding(entry.rel, entry.line, "COV007",
-                          f"{fact.name} has no relationships test to any dimension: test its foreign keys "
-                          f"against the dim_ models", subject)
+            yield Violation(entry.rel, entry.line,
+                            f"{fact.name} has no relationships test to any dimension: test its foreign keys "
+                            f"against the dim_ models", subject)
 
 
 @rule("COV008", "yaml-entry-without-model", "Every model entry in YAML matches a model file, once.")
-def yaml_entry_without_model(project: Project) -> Iterator[Finding]:
+def yaml_entry_without_model(project: Project) -> Iterator[Violation]:
     seen: dict[str, ModelEntry] = {}
     for entry in project.model_entries:
         if entry.name not in project.models:
-            yield Finding(entry.rel, entry.line, "COV008",
-                          f"{entry.name} is described here but there is no {entry.name}.sql: remove the entry "
-                          f"or fix its name")
+            yield Violation(entry.rel, entry.line,
+                            f"{entry.name} is described here but there is no {entry.name}.sql: remove the entry "
+                            f"or fix its name")
         elif entry.name in seen:
             first = seen[entry.name]
-            yield Finding(entry.rel, entry.line, "COV008",
-                          f"{entry.name} is described twice (also {first.rel}:{first.line}): keep one entry",
-                          ("model", entry.name))
+            yield Violation(entry.rel, entry.line,
+                            f"{entry.name} is described twice (also {first.rel}:{first.line}): keep one entry",
+                            ("model", entry.name))
         else:
             seen[entry.name] = entry
 
@@ -240,26 +240,26 @@ def yaml_entry_without_model(project: Project) -> Iterator[Finding]:
 @rule("COV009", "macro-documented",
       "Every macro and generic test has a `macros:` entry with a description and each of its arguments "
       "described; every entry names a macro the project defines, once.")
-def macro_documented(project: Project) -> Iterator[Finding]:
+def macro_documented(project: Project) -> Iterator[Violation]:
     """What dbt docs shows for a macro, and what outside linters (dbt-bouncer, dbt-score) judge."""
     entries: dict[str, ModelEntry] = {}
     for entry in project.macro_entries:
         if entry.name not in project.macros:
-            yield Finding(entry.rel, entry.line, "COV009",
-                          f"{entry.name} is documented here but no macro of that name is defined: remove the "
-                          f"entry or fix its name (a generic test's entry is test_<name>)")
+            yield Violation(entry.rel, entry.line,
+                            f"{entry.name} is documented here but no macro of that name is defined: remove the "
+                            f"entry or fix its name (a generic test's entry is test_<name>)")
         elif entry.name in entries:
             first = entries[entry.name]
-            yield Finding(entry.rel, entry.line, "COV009",
-                          f"{entry.name} is documented twice (also {first.rel}:{first.line}): keep one entry")
+            yield Violation(entry.rel, entry.line,
+                            f"{entry.name} is documented twice (also {first.rel}:{first.line}): keep one entry")
         else:
             entries[entry.name] = entry
     for name, macro in sorted(project.macros.items()):
         documented = entries.get(name)
         if documented is None or not documented.description:
-            yield Finding(macro.rel, macro.line, "COV009",
-                          f"macro {name} has no description: document it in the folder's "
-                          f"_<folder>__macros.yml (`macros: [{{name: {name}, description: ...}}]`)")
+            yield Violation(macro.rel, macro.line,
+                            f"macro {name} has no description: document it in the folder's "
+                            f"_<folder>__macros.yml (`macros: [{{name: {name}, description: ...}}]`)")
             continue
         listed = documented.data.get("arguments")
         described = {str(a.get("name")): a for a in (listed if isinstance(listed, list) else [])
@@ -267,8 +267,8 @@ def macro_documented(project: Project) -> Iterator[Finding]:
         for argument in macro.arguments:
             text = described.get(argument, {}).get("description")
             if not isinstance(text, str) or not text.strip():
-                yield Finding(documented.rel, documented.line, "COV009",
-                              f"macro {name}: argument {argument} is not described under `arguments:`")
+                yield Violation(documented.rel, documented.line,
+                                f"macro {name}: argument {argument} is not described under `arguments:`")
         for extra in sorted(set(described) - set(macro.arguments)):
-            yield Finding(documented.rel, documented.line, "COV009",
-                          f"macro {name} documents an argument {extra} it does not take")
+            yield Violation(documented.rel, documented.line,
+                            f"macro {name} documents an argument {extra} it does not take")

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tools.check.findings import Finding, rule
+from tools.check.findings import Violation, rule
 from tools.check.project import Project
 from tools.check.yamlload import line_of
 from tools.pii import PII_NAME, PII_VALUE
@@ -15,31 +15,31 @@ from tools.pii import PII_NAME, PII_VALUE
 
 @rule("GOV001", "exposure-certified",
       "Exposures depend only on models marked `meta: {certified: true}`.")
-def exposure_certified(project: Project) -> Iterator[Finding]:
+def exposure_certified(project: Project) -> Iterator[Violation]:
     for exposure in project.exposures:
         for kind, name in exposure.depends_on():
             subject = ("exposure", exposure.name)
             if kind == "source":
-                yield Finding(exposure.rel, exposure.line, "GOV001",
-                              f"exposure {exposure.name} depends on source {name}: BI reads certified marts only",
-                              subject)
+                yield Violation(exposure.rel, exposure.line,
+                                f"exposure {exposure.name} depends on source {name}: BI reads certified marts only",
+                                subject)
                 continue
             model = project.models.get(name)
             if model is None:
-                yield Finding(exposure.rel, exposure.line, "GOV001",
-                              f"exposure {exposure.name} depends on {name}, which is no model of this project",
-                              subject)
+                yield Violation(exposure.rel, exposure.line,
+                                f"exposure {exposure.name} depends on {name}, which is no model of this project",
+                                subject)
             elif not model.certified:
-                yield Finding(exposure.rel, exposure.line, "GOV001",
-                              f"exposure {exposure.name} depends on {name}, which is not certified: set "
-                              f"`config: {{meta: {{certified: true}}}}` on it once reviewed, or drop it",
-                              subject)
+                yield Violation(exposure.rel, exposure.line,
+                                f"exposure {exposure.name} depends on {name}, which is not certified: set "
+                                f"`config: {{meta: {{certified: true}}}}` on it once reviewed, or drop it",
+                                subject)
 
 
 @rule("GOV002", "layer-materialization",
       "Models are materialized as their layer (or name prefix) allows: by default staging views, "
       "intermediate and marts tables or incremental; [tool.fieldforce.check.materializations] changes it.")
-def layer_materialization(project: Project) -> Iterator[Finding]:
+def layer_materialization(project: Project) -> Iterator[Violation]:
     for model in project.models.values():
         if model.layer is None:
             continue
@@ -50,9 +50,9 @@ def layer_materialization(project: Project) -> Iterator[Finding]:
         materialized = materialized or "view"  # dbt's default
         if materialized not in allowed:
             line = model.sql.materialized_line if model.sql.materialized else 1
-            yield Finding(model.rel, line, "GOV002",
-                          f"{model.name} is materialized as {materialized} (set in {where}) but "
-                          f"{model.layer} models must be {' or '.join(allowed)}", ("model", model.name))
+            yield Violation(model.rel, line,
+                            f"{model.name} is materialized as {materialized} (set in {where}) but "
+                            f"{model.layer} models must be {' or '.join(allowed)}", ("model", model.name))
 
 
 def column_pii(column: Mapping[str, Any]) -> Any:
@@ -148,7 +148,7 @@ def _sample_csv(path: Any, limit: int = 1000) -> tuple[list[str], list[list[str]
       "Columns that look like personal data carry `meta: {pii: <class>}` (or `pii: none`) in every "
       "model, snapshot and seed: by their name, by a classified column of that name upstream, or, in "
       "seeds, by their values; the class is one a masking policy exists for.")
-def pii_classified(project: Project) -> Iterator[Finding]:
+def pii_classified(project: Project) -> Iterator[Violation]:
     """The masking post-hook (macros/snowflake/apply_masking_policies.sql) masks exactly the classified columns,
     in every layer, so an unclassified email, name or address would reach its readers in clear.
     `pii: none` (or false) says a column that only looks like one (`has_email`) is not personal."""
@@ -169,38 +169,38 @@ def _unclassified(node: _Node, column_name: str, reported: set[str]) -> bool:
     return column_name not in reported and _pii_class(node.columns.get(column_name)) is None
 
 
-def _declared_pii(node: _Node, classes: set[str], hint: str, reported: set[str]) -> Iterator[Finding]:
+def _declared_pii(node: _Node, classes: set[str], hint: str, reported: set[str]) -> Iterator[Violation]:
     """YAML columns with a class no masking policy exists for, or named like personal data."""
     subject = (node.kind, node.name)
     for column_name, column in node.columns.items():
         found = _pii_class(column)
         if found is not None and found != "none" and found not in classes:
             reported.add(column_name)
-            yield Finding(*node.at(column_name), "GOV003",
-                          f"{node.name}.{column_name}: pii class '{found}' has no masking policy; use one of "
-                          f"{', '.join(sorted(classes))}, or `none`", subject)
+            yield Violation(*node.at(column_name),
+                            f"{node.name}.{column_name}: pii class '{found}' has no masking policy; use one of "
+                            f"{', '.join(sorted(classes))}, or `none`", subject)
         elif found is None and PII_NAME.fullmatch(column_name):
             reported.add(column_name)
-            yield Finding(*node.at(column_name), "GOV003",
-                          f"{node.name}.{column_name} looks like personal data: classify it {hint} so it is "
-                          f"masked on Snowflake, or `pii: none` if it is not", subject)
+            yield Violation(*node.at(column_name),
+                            f"{node.name}.{column_name} looks like personal data: classify it {hint} so it is "
+                            f"masked on Snowflake, or `pii: none` if it is not", subject)
 
 
-def _selected_pii(node: _Node, hint: str, reported: set[str]) -> Iterator[Finding]:
+def _selected_pii(node: _Node, hint: str, reported: set[str]) -> Iterator[Violation]:
     """Columns the SQL selects under a personal-data name that the YAML does not list."""
     for call in node.model.sql.pii_names if node.model is not None else ():
         column_name = call.args[0]
         if not _unclassified(node, column_name, reported):
             continue
         reported.add(column_name)
-        yield Finding(node.rel, call.line, "GOV003",
-                      f"{node.name} selects {column_name}, which looks like personal data but has no YAML column "
-                      f"classified {hint}: document and classify it so it is masked on Snowflake "
-                      f"(`pii: none` if it is not personal data)", (node.kind, node.name))
+        yield Violation(node.rel, call.line,
+                        f"{node.name} selects {column_name}, which looks like personal data but has no YAML column "
+                        f"classified {hint}: document and classify it so it is masked on Snowflake "
+                        f"(`pii: none` if it is not personal data)", (node.kind, node.name))
 
 
 def _inherited_pii(node: _Node, upstream: dict[str, dict[str, str]], hint: str,
-                   reported: set[str]) -> Iterator[Finding]:
+                   reported: set[str]) -> Iterator[Violation]:
     """Columns classified upstream, kept under their name or renamed (`last_name as surname`)."""
     subject = (node.kind, node.name)
     keeps = "keeps every column" if node.kind == "snapshot" else "stores its own copy"
@@ -210,9 +210,9 @@ def _inherited_pii(node: _Node, upstream: dict[str, dict[str, str]], hint: str,
                 continue
             if column_name in node.columns or node.kind == "snapshot":
                 reported.add(column_name)
-                yield Finding(*node.at(column_name), "GOV003",
-                              f"{node.name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
-                              f"classify it here too (a {node.kind} {keeps})", subject)
+                yield Violation(*node.at(column_name),
+                                f"{node.name}.{column_name} comes from {ref}, where it is classified pii: {found}: "
+                                f"classify it here too (a {node.kind} {keeps})", subject)
     classified_upstream = {c: (ref, k) for ref in node.refs for c, k in upstream.get(ref, {}).items()}
     for call in node.model.sql.aliased if node.model is not None else ():
         alias, *inputs = call.args
@@ -222,13 +222,13 @@ def _inherited_pii(node: _Node, upstream: dict[str, dict[str, str]], hint: str,
         if alias in classified_upstream or alias not in node.model.sql.outputs:
             continue  # the same name (the lineage check above speaks for it), or not in the model
         reported.add(alias)
-        yield Finding(node.rel, call.line, "GOV003",
-                      f"{node.name} derives {alias} from {', '.join(i for i in inputs if i in classified_upstream)}, "
-                      f"classified pii: {origin[1]} in {origin[0]}: list {alias} in the YAML and classify it "
-                      f"(`pii: none` if it holds nothing personal, such as a count)", subject)
+        yield Violation(node.rel, call.line,
+                        f"{node.name} derives {alias} from {', '.join(i for i in inputs if i in classified_upstream)}, "
+                        f"classified pii: {origin[1]} in {origin[0]}: list {alias} in the YAML and classify it "
+                        f"(`pii: none` if it holds nothing personal, such as a count)", subject)
 
 
-def _seed_pii(project: Project, node: _Node, hint: str, reported: set[str]) -> Iterator[Finding]:
+def _seed_pii(project: Project, node: _Node, hint: str, reported: set[str]) -> Iterator[Violation]:
     """Seed columns that look like personal data by their name or by their values."""
     header, rows = _sample_csv(project.seed_files[node.name].path)
     for i, column_name in enumerate(header):
@@ -236,16 +236,16 @@ def _seed_pii(project: Project, node: _Node, hint: str, reported: set[str]) -> I
             continue
         values = [row[i].strip() for row in rows if i < len(row) and row[i].strip()]
         if PII_NAME.fullmatch(column_name) or any(PII_VALUE.fullmatch(v) for v in values):
-            yield Finding(*node.at(column_name), "GOV003",
-                          f"seed {node.name}.{column_name} looks like personal data (by its name or values): "
-                          f"classify it {hint} in the seeds' YAML, or `pii: none` if it is not",
-                          (node.kind, node.name))
+            yield Violation(*node.at(column_name),
+                            f"seed {node.name}.{column_name} looks like personal data (by its name or values): "
+                            f"classify it {hint} in the seeds' YAML, or `pii: none` if it is not",
+                            (node.kind, node.name))
 
 
 @rule("GOV004", "pii-values",
       "With --warehouse: a column of a built relation that looks like emails or phone numbers, or that a "
       "ref'd node classifies, is classified `meta: {pii: <class>}` (or `pii: none`); every relation can be read.")
-def pii_values(project: Project) -> Iterator[Finding]:
+def pii_values(project: Project) -> Iterator[Violation]:
     """What GOV003 cannot see from names: `notes` holding emails, a renamed `contact`. A sample of
     each text column (tools/check/warehouse.py) is matched against PII_VALUE."""
     samples = project.warehouse_samples
@@ -260,9 +260,9 @@ def pii_values(project: Project) -> Iterator[Finding]:
         values: dict[str, list[str]] = {}
         for relation in sorted(node.relations):
             if relation in project.warehouse_unreadable:
-                yield Finding(*node.at(), "GOV004",
-                              f"{kind} {name}: its relation in the warehouse cannot be read, so its values were not "
-                              f"checked: {project.warehouse_unreadable[relation]}", subject)
+                yield Violation(*node.at(),
+                                f"{kind} {name}: its relation in the warehouse cannot be read, so its values were not "
+                                f"checked: {project.warehouse_unreadable[relation]}", subject)
             for column_name, sampled in samples.get(relation, {}).items():
                 values.setdefault(column_name, []).extend(sampled)
         for column_name, sampled in sorted(values.items()):
@@ -273,14 +273,15 @@ def pii_values(project: Project) -> Iterator[Finding]:
             origin = next(((ref, upstream[ref][column_name]) for ref in node.refs
                            if column_name in upstream.get(ref, {})), None)
             if origin is not None:
-                yield Finding(*node.at(column_name), "GOV004",
-                              f"{kind} {name} has a column {column_name} in the warehouse, classified pii: {origin[1]} "
-                              f"in {origin[0]} where it comes from: list and classify it here too", subject)
+                yield Violation(*node.at(column_name),
+                                f"{kind} {name} has a column {column_name} in the warehouse, classified "
+                                f"pii: {origin[1]} in {origin[0]} where it comes from: list and classify it "
+                                "here too", subject)
                 continue
             example = next((v for v in sampled if PII_VALUE.search(v)), None)
             if example is None:
                 continue
             kind_of = "an email address" if "@" in example else "a phone number"
-            yield Finding(*node.at(column_name), "GOV004",
-                          f"{kind} {name}.{column_name} holds values like {kind_of} in the warehouse: classify it "
-                          f"{hint}, or `pii: none` if it is not personal data", subject)
+            yield Violation(*node.at(column_name),
+                            f"{kind} {name}.{column_name} holds values like {kind_of} in the warehouse: classify it "
+                            f"{hint}, or `pii: none` if it is not personal data", subject)
