@@ -7,7 +7,7 @@ named *unique_combination_of_columns, or any test with a `combination_of_columns
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any
 
 from tools.check.findings import Violation, rule
@@ -220,21 +220,33 @@ def fact_relationships(project: Project) -> Iterator[Violation]:
                             f"against the dim_ models", subject)
 
 
+def _entries_by_name(entries: Iterable[ModelEntry], defined: Container[str], verb: str,
+                     missing: Callable[[str], str], subject_kind: str | None = None,
+                     ) -> tuple[dict[str, ModelEntry], list[Violation]]:
+    """The first YAML entry of each defined name, and a violation for every entry that names
+    nothing defined (`missing` says what to do) or repeats a name."""
+    first: dict[str, ModelEntry] = {}
+    found: list[Violation] = []
+    for entry in entries:
+        if entry.name not in defined:
+            found.append(Violation(entry.rel, entry.line, missing(entry.name)))
+        elif entry.name in first:
+            earlier = first[entry.name]
+            found.append(Violation(entry.rel, entry.line,
+                                   f"{entry.name} is {verb} twice (also {earlier.rel}:{earlier.line}): keep one entry",
+                                   (subject_kind, entry.name) if subject_kind else None))
+        else:
+            first[entry.name] = entry
+    return first, found
+
+
 @rule("COV008", "yaml-entry-without-model", "Every model entry in YAML matches a model file, once.")
 def yaml_entry_without_model(project: Project) -> Iterator[Violation]:
-    seen: dict[str, ModelEntry] = {}
-    for entry in project.model_entries:
-        if entry.name not in project.models:
-            yield Violation(entry.rel, entry.line,
-                            f"{entry.name} is described here but there is no {entry.name}.sql: remove the entry "
-                            f"or fix its name")
-        elif entry.name in seen:
-            first = seen[entry.name]
-            yield Violation(entry.rel, entry.line,
-                            f"{entry.name} is described twice (also {first.rel}:{first.line}): keep one entry",
-                            ("model", entry.name))
-        else:
-            seen[entry.name] = entry
+    _, found = _entries_by_name(
+        project.model_entries, project.models, "described",
+        lambda name: f"{name} is described here but there is no {name}.sql: remove the entry or fix its name",
+        subject_kind="model")
+    yield from found
 
 
 @rule("COV009", "macro-documented",
@@ -242,18 +254,11 @@ def yaml_entry_without_model(project: Project) -> Iterator[Violation]:
       "described; every entry names a macro the project defines, once.")
 def macro_documented(project: Project) -> Iterator[Violation]:
     """What dbt docs shows for a macro, and what outside linters (dbt-bouncer, dbt-score) judge."""
-    entries: dict[str, ModelEntry] = {}
-    for entry in project.macro_entries:
-        if entry.name not in project.macros:
-            yield Violation(entry.rel, entry.line,
-                            f"{entry.name} is documented here but no macro of that name is defined: remove the "
-                            f"entry or fix its name (a generic test's entry is test_<name>)")
-        elif entry.name in entries:
-            first = entries[entry.name]
-            yield Violation(entry.rel, entry.line,
-                            f"{entry.name} is documented twice (also {first.rel}:{first.line}): keep one entry")
-        else:
-            entries[entry.name] = entry
+    entries, found = _entries_by_name(
+        project.macro_entries, project.macros, "documented",
+        lambda name: f"{name} is documented here but no macro of that name is defined: remove the entry or "
+                     f"fix its name (a generic test's entry is test_<name>)")
+    yield from found
     for name, macro in sorted(project.macros.items()):
         documented = entries.get(name)
         if documented is None or not documented.description:
