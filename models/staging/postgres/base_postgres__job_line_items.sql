@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='job_line_item_id',
-        incremental_strategy=upsert_strategy(),
-        on_schema_change='fail',
-    )
-}}
+{{ config(materialized='incremental', **base_table_config(unique_key='job_line_item_id')) }}
 
 {#
     The latest version of every job line Fivetran has landed, deleted ones kept and flagged
@@ -18,10 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('fivetran_postgres', 'job_line_items') }}
-    {% if is_incremental() %}
-    where {{ staging_batch_filter() }}
-    {% endif %}
+    {{ raw_batch(source('fivetran_postgres', 'job_line_items')) }}
 
 ),
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='job_id',
-        incremental_strategy=upsert_strategy(),
-        on_schema_change='fail',
-    )
-}}
+{{ config(materialized='incremental', **base_table_config(unique_key='job_id')) }}
 
 {#
     The latest version of every job Fivetran has landed, deleted ones kept and flagged
@@ -20,10 +13,7 @@ with
 
 source as (
 
-    select * from {{ source('fivetran_postgres', 'jobs') }}
-    {% if is_incremental() %}
-    where {{ staging_batch_filter() }}
-    {% endif %}
+    {{ raw_batch(source('fivetran_postgres', 'jobs')) }}
 
 ),
 

@@ -1,13 +1,6 @@
 {#- an invoice line is keyed by its invoice and its position, `index`: a reserved word -#}
 {%- set line_key = 'invoice_id, ' ~ quote_identifier('index') %}
-{{
-    config(
-        materialized='incremental',
-        unique_key=['invoice_id', 'line_index'],
-        incremental_strategy=upsert_strategy(),
-        on_schema_change='fail',
-    )
-}}
+{{ config(materialized='incremental', **base_table_config(unique_key=['invoice_id', 'line_index'])) }}
 
 {#
     The latest version of every QuickBooks invoice line Fivetran has landed, deleted ones kept and
@@ -20,10 +13,7 @@ with
 
 source as (
 
-    select * from {{ source('fivetran_quickbooks', 'invoice_line') }}
-    {% if is_incremental() %}
-    where {{ staging_batch_filter() }}
-    {% endif %}
+    {{ raw_batch(source('fivetran_quickbooks', 'invoice_line')) }}
 
 ),
 

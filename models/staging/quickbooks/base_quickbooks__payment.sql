@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='payment_id',
-        incremental_strategy=upsert_strategy(),
-        on_schema_change='fail',
-    )
-}}
+{{ config(materialized='incremental', **base_table_config(unique_key='payment_id')) }}
 
 {#
     The latest version of every QuickBooks payment Fivetran has landed, deleted ones kept and
@@ -18,10 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('fivetran_quickbooks', 'payment') }}
-    {% if is_incremental() %}
-    where {{ staging_batch_filter() }}
-    {% endif %}
+    {{ raw_batch(source('fivetran_quickbooks', 'payment')) }}
 
 ),
 

@@ -1,11 +1,8 @@
 {{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
+    config(materialized='incremental', **base_table_config(
         tmp_relation_type='view',
-        on_schema_change='fail',
         pre_hook="{{ delete_later_deliveries(source('fivetran_telematics', 'gps_events'), 'event_id', 'gps_event_id') }}",
-    )
+    ))
 }}
 
 {#
@@ -21,10 +18,7 @@ with
 
 source as (
 
-    select * from {{ source('fivetran_telematics', 'gps_events') }}
-    {% if is_incremental() %}
-    where {{ staging_batch_filter() }}
-    {% endif %}
+    {{ raw_batch(source('fivetran_telematics', 'gps_events')) }}
 
 ),
 
