@@ -6,7 +6,7 @@
     -> dbt docs generate on the emulator -> compare every table
 
 `python -m tools.emulator build --workdir DIR` (scripts/emulator_ci.sh, `make emulator-ci`) runs
-it; tools/tests/test_emulator.py runs it at a small scale. Every dbt call runs under a timeout.
+it; tools/tests/snowflake/test_emulator.py runs it at a small scale. Every dbt call runs under a timeout.
 """
 
 from __future__ import annotations

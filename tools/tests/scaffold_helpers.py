@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -169,3 +170,18 @@ def count_rows(warehouse: Path, relation: str) -> int:
         return connection.execute(f"select count(*) from {relation}").fetchone()[0]
     finally:
         connection.close()
+
+
+def only_insertions(old: str, new: str) -> list[str]:
+    """The inserted lines, after checking that nothing of `old` was changed, moved or removed."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    inserted: list[str] = []
+    for tag, _a1, _a2, b1, b2 in matcher.get_opcodes():
+        assert tag in ("equal", "insert"), f"{tag}: existing text changed"
+        if tag == "insert":
+            inserted.extend(new_lines[b1:b2])
+    # and the old text is a subsequence of the new one, byte for byte
+    assert "".join(line for tag, a1, a2, *_ in matcher.get_opcodes() if tag == "equal"
+                   for line in old_lines[a1:a2]) == old
+    return inserted

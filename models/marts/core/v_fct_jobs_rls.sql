@@ -31,11 +31,18 @@ visible_regions as (
 
     {{ rls_visible_regions() }}
 
+),
+
+-- a job's region is its customer's: fct_jobs keeps the columns Sigma reads, no region of its own
+final as (
+
+    select jobs.*
+    from jobs
+    inner join customers
+        on jobs.customer_id = customers.customer_id
+    inner join visible_regions
+        on customers.region_id = visible_regions.region_id
+
 )
 
-select jobs.*
-from jobs
-inner join customers
-    on jobs.customer_id = customers.customer_id
-inner join visible_regions
-    on customers.region_id = visible_regions.region_id
+select * from final

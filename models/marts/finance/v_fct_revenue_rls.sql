@@ -13,7 +13,7 @@
 
 with
 
-revenue as (
+source_rows as (
 
     select * from {{ ref('fct_revenue') }}
 
@@ -21,7 +21,7 @@ revenue as (
 
 final as (
 
-    {{ rows_in_visible_regions('revenue') }}
+    {{ rows_in_visible_regions('source_rows') }}
 
 )
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import AS_OF, E2E_SCALE, Warehouse
-from .test_staging import STAGING, live_keys_sql
-from .twin_builds import differences
+from tools.tests.conftest import AS_OF, E2E_SCALE, Warehouse
+from tools.tests.staging_helpers import STAGING, live_keys_sql
+from tools.tests.twin_builds import differences
 
 pytestmark = pytest.mark.e2e
 

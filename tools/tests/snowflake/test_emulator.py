@@ -17,8 +17,7 @@ import snowflake.connector
 from tools.emulator import patches
 from tools.emulator.pipeline import EmulatorRun
 from tools.emulator.server import Emulator
-
-from .conftest import E2E_SCALE, E2E_SEED
+from tools.tests.conftest import E2E_SCALE, E2E_SEED, PROJECT_ROOT
 
 
 def connect(emulator: Emulator, **kwargs: object) -> snowflake.connector.SnowflakeConnection:
@@ -41,7 +40,7 @@ def test_fakesnow_is_the_pinned_version() -> None:
     from importlib.metadata import version
 
     assert version("fakesnow") == patches.SUPPORTED_FAKESNOW
-    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text()
     assert f'"fakesnow[server]=={patches.SUPPORTED_FAKESNOW}"' in pyproject
 
 

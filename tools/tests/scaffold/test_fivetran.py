@@ -10,8 +10,7 @@ import pytest
 
 from tools.errors import ToolError
 from tools.scaffold import fivetran as ft
-
-from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON
+from tools.tests.scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON
 
 
 @pytest.fixture()

@@ -17,10 +17,8 @@ import duckdb
 import pytest
 
 from tools.duckdb_file import tail_bytes
-from tools.tests.conftest import PROJECT_ROOT
-
-from .conftest import AS_OF, E2E_SCALE, E2E_SEED, Warehouse
-from .test_rawgen import checksums
+from tools.tests.conftest import AS_OF, E2E_SCALE, E2E_SEED, PROJECT_ROOT, Warehouse
+from tools.tests.raw_helpers import checksums
 
 pytestmark = pytest.mark.e2e
 

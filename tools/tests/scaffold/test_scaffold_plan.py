@@ -12,8 +12,7 @@ from tools.scaffold import render as rn
 from tools.scaffold import resolve as rs
 from tools.scaffold import settings as st
 from tools.scaffold.warehouse import LandedColumn, LandedSchema
-
-from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON
+from tools.tests.scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON
 
 SETTINGS = st.Settings("salesforce", "fivetran_salesforce", *st.default_freshness("salesforce"))
 

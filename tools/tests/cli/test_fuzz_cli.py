@@ -23,9 +23,8 @@ from click.testing import CliRunner
 
 from tools.cli import main
 from tools.rawgen.generate import generate_raw
-
-from .conftest import AS_OF
-from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON, make_project
+from tools.tests.conftest import AS_OF
+from tools.tests.scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON, make_project
 
 BINARY = bytes(range(256)) * 64
 SCHEMA = SCHEMA_JSON.read_text()

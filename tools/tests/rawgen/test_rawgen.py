@@ -12,8 +12,8 @@ from tools.rawgen import facts, sqlkit
 from tools.rawgen.context import REGION_COUNT, Context, Volumes
 from tools.rawgen.database import memory_limit
 from tools.rawgen.generate import all_tables, generate_raw
-
-from .conftest import AS_OF, Warehouse
+from tools.tests.conftest import AS_OF, Warehouse
+from tools.tests.raw_helpers import checksums
 
 SCALE = 0.001
 
@@ -26,21 +26,6 @@ SOFT_DELETE_TABLES = [
 ]
 SALESFORCE_TABLES = ["fivetran_salesforce.account", "fivetran_salesforce.contact",
                      "fivetran_salesforce.opportunity", 'fivetran_salesforce."case"']
-
-
-def checksums(path: Path) -> dict[str, tuple[int, int]]:
-    """Row count and an order-independent checksum of every landed table."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables where table_schema like 'fivetran_%'"
-        ).fetchall()
-        return {
-            f"{schema}.{name}": con.execute(f'select count(*), sum(hash(t)) from {schema}."{name}" as t').fetchone()
-            for schema, name in tables
-        }
-    finally:
-        con.close()
 
 
 def columns(path: Path) -> dict[str, dict[str, str]]:

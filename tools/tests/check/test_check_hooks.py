@@ -65,7 +65,7 @@ def test_urls_with_passwords_anywhere(tmp_path: Path) -> None:
 
 
 def test_repository_profile_is_clean() -> None:
-    root = Path(__file__).resolve().parents[2]
+    root = PROJECT_ROOT
     assert check_secrets.check_files([str(root / "profiles.yml")]) == []
 
 

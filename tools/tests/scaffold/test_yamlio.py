@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 
 import pytest
@@ -10,21 +9,7 @@ import yaml
 
 from tools.errors import ToolError
 from tools.scaffold.yamlio import Flow, FlowList, Unmatched, merge, render_document, scalar, unmatched
-
-
-def only_insertions(old: str, new: str) -> list[str]:
-    """The inserted lines, after checking that nothing of `old` was changed, moved or removed."""
-    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    inserted: list[str] = []
-    for tag, _a1, _a2, b1, b2 in matcher.get_opcodes():
-        assert tag in ("equal", "insert"), f"{tag}: existing text changed"
-        if tag == "insert":
-            inserted.extend(new_lines[b1:b2])
-    # and the old text is a subsequence of the new one, byte for byte
-    assert "".join(line for tag, a1, a2, *_ in matcher.get_opcodes() if tag == "equal"
-                   for line in old_lines[a1:a2]) == old
-    return inserted
+from tools.tests.scaffold_helpers import only_insertions
 
 
 def source(tables: list[dict]) -> dict:

@@ -12,6 +12,7 @@ from benchmarks.synthetic_project import write_synthetic_project
 from tools.check.rules import REGISTRY
 from tools.check.runner import run_check
 from tools.tests.check_fixture import CORE, GOOD_PROJECT, INT, STG, edit, findings_of, write_project, write_warehouse
+from tools.tests.conftest import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -194,7 +195,7 @@ def test_synthetic_project_is_clean(tmp_path: Path) -> None:
 
 def test_this_repository_has_no_findings() -> None:
     """The SDD's rules hold on main itself (pre-commit and CI run the same check)."""
-    root = Path(__file__).resolve().parents[2]
+    root = PROJECT_ROOT
     result = run_check(root)
     assert [f"{f.path}:{f.line}: {f.code} {f.message}" for f in result.findings] == []
     assert result.models > 0

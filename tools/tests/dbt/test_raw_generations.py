@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import AS_OF, Warehouse, held_open
-from .test_rawgen import checksums
-from .twin_builds import differences
+from tools.tests.conftest import AS_OF, Warehouse, held_open
+from tools.tests.raw_helpers import checksums
+from tools.tests.twin_builds import differences
 
 pytestmark = pytest.mark.e2e
 # the builds that follow the first ran its tests already: what they compare are the models

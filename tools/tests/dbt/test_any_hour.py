@@ -19,9 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.rawgen.telematics import SHIFT_SECONDS, SHIFT_START_HOUR_UTC
-from tools.tests.conftest import PROJECT_ROOT
-
-from .conftest import Warehouse
+from tools.tests.conftest import PROJECT_ROOT, Warehouse
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,9 @@ import yaml
 from croniter import croniter
 from dbt.cli.main import cli as dbt_cli
 
-ROOT = Path(__file__).resolve().parents[2]
+from tools.tests.conftest import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 JOBS = ROOT / "ops" / "dbt_cloud_jobs.yml"
 VARS = ROOT / "ops" / "dbt_cloud_vars.yml"
 EASTERN = ZoneInfo("America/New_York")

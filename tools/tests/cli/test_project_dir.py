@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from tools.cli import main
 from tools.tests.conftest import PROJECT_ROOT
-
-from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON, make_project
+from tools.tests.scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON, make_project
 
 # Every command that reads or writes the project's files, with arguments that get it that far.
 PROJECT_COMMANDS = {

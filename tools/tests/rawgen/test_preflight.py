@@ -8,8 +8,7 @@ import duckdb
 from click.testing import CliRunner
 
 from tools.cli import main
-
-from .conftest import held_open
+from tools.tests.conftest import held_open
 
 
 def _preflight(folder: Path):

@@ -12,8 +12,7 @@ from click.testing import CliRunner
 
 from tools.cli import main
 from tools.tests.conftest import PROJECT_ROOT
-
-from .scaffold_helpers import (
+from tools.tests.scaffold_helpers import (
     CONTACT_COLUMNS,
     EXPECTED_ROWS,
     SALESFORCE_TABLES,
@@ -25,8 +24,8 @@ from .scaffold_helpers import (
     execute,
     land,
     make_project,
+    only_insertions,
 )
-from .test_yamlio import only_insertions
 
 pytestmark = pytest.mark.e2e
 

@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, note, settings
 from hypothesis import strategies as st
 
-from . import cdc
-from .conftest import AS_OF, Warehouse
-from .twin_builds import TwinBuilds
+from tools.tests import cdc
+from tools.tests.conftest import AS_OF, Warehouse
+from tools.tests.twin_builds import TwinBuilds
 
 pytestmark = pytest.mark.e2e
 

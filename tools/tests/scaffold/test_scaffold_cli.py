@@ -11,9 +11,7 @@ from click.testing import CliRunner
 
 from tools import fsio
 from tools.cli import main
-
-from .scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON, make_project
-from .test_yamlio import only_insertions
+from tools.tests.scaffold_helpers import CONTACT_COLUMNS, SCHEMA_JSON, make_project, only_insertions
 
 SF = "models/staging/salesforce"
 

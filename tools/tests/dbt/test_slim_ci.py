@@ -20,9 +20,7 @@ import duckdb
 import pytest
 import yaml
 
-from tools.tests.conftest import PROJECT_ROOT
-
-from .conftest import AS_OF, E2E_SCALE, E2E_SEED, Warehouse
+from tools.tests.conftest import AS_OF, E2E_SCALE, E2E_SEED, PROJECT_ROOT, Warehouse
 
 SCRIPT = PROJECT_ROOT / "scripts" / "slim_ci.sh"
 WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "dbt_ci.yml"

@@ -1,0 +1,1 @@
+"""Alerts, the webhook service and the dbt Cloud jobs (tools/alerts/, ops/)."""

@@ -1,0 +1,1 @@
+"""tools check (tools/check/) and the commit hooks."""

@@ -1,0 +1,1 @@
+"""The tools command line as a whole: malformed input, the project it works on."""

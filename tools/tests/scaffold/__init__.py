@@ -1,0 +1,1 @@
+"""The scaffolder (tools/scaffold/): its inputs, steps and command."""
