@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tools.rawgen.batch import Batch, Known, Lander, landed_now, latest_sql, not_yet_written, scalar, soft_deleted, some
 from tools.rawgen.context import REGION_COUNT, Context, quickbooks_customer_id
 from tools.rawgen.landing import LandedTable
 
@@ -235,3 +236,107 @@ def tables(ctx: Context) -> list[LandedTable]:
         LandedTable(SCHEMA, "job_line_items", job_line_items_sql(ctx),
                     uncompressed=("created_at", "updated_at", "_fivetran_synced")),
     ]
+
+
+# --- what a sync changes (tools/rawgen/sync.py orders the sources) ------------------------------
+
+# Schema drift: the column `tools sync --add-column` adds upstream (docs/incremental.md).
+NEW_COLUMN = ("fivetran_postgres", "jobs", "job_source")
+
+
+def land_sync(lander: Lander, ctx: Context, batch: Batch, known: Known) -> None:
+    """New customers, changed phone numbers, a pay rise, new and progressed jobs and their lines
+    (the batch's business events: job_facts, new_job_facts, customer_facts)."""
+    gs, b, t = ctx.seed, batch.seed, batch.as_of_sql
+    max_customer, max_job, technicians = known.max_customer, known.max_job, known.technicians
+    lander.land("fivetran_postgres.customers", landed_now(batch, customers_sql(ctx), "id"), "new customers")
+    lander.land(
+        "fivetran_postgres.customers",
+        f"""select * replace (phone({b}, id, 'new_phone') as phone, {t} - secs(3600) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql('fivetran_postgres.customers', 'id')})
+            -- customers of earlier landings: a new customer's latest state is the one just landed
+            where not _fivetran_deleted and id <= {max_customer}
+              and {batch.sample('id', 'cupd', 0.002 * batch.span_hours / 24)}""",
+        "changed phone numbers",
+    )
+    lander.land(
+        "fivetran_postgres.technicians",
+        f"""select * replace (hourly_rate_cents + 100 as hourly_rate_cents, {t} - secs(7200) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql('fivetran_postgres.technicians', 'id')})
+            where id = 1 + {b} % {technicians}""",
+        "pay rise",
+    )
+    jobs = jobs_sql(ctx)
+    if known.has_new_column:
+        jobs = (f"select *, case when id > {max_job} then pick(['web', 'phone', 'app'], {gs}, id, 'src') end "
+                f"as {NEW_COLUMN[2]} from ({jobs})")
+    lander.land("fivetran_postgres.jobs", landed_now(batch, jobs, "id"), "new and progressed jobs")
+    lander.land("fivetran_postgres.job_line_items",
+                landed_now(batch, job_line_items_sql(ctx, "new_job_facts"), "id"), "lines of new jobs")
+
+
+def land_deletes(lander: Lander, batch: Batch) -> None:
+    """The batch's deleted customers and jobs (deleted_customers, deleted_jobs), and the lines of
+    the deleted jobs, as the database's foreign keys cascade."""
+    job_ids = "select id from deleted_jobs"
+    lander.land("fivetran_postgres.customers",
+                soft_deleted(batch, "fivetran_postgres.customers", "id", "id in (select id from deleted_customers)"),
+                "deleted customers")
+    lander.land("fivetran_postgres.jobs", soft_deleted(batch, "fivetran_postgres.jobs", "id", f"id in ({job_ids})"),
+                "deleted jobs")
+    lander.land("fivetran_postgres.job_line_items",
+                soft_deleted(batch, "fivetran_postgres.job_line_items", "id", f"job_id in ({job_ids})"),
+                "lines of deleted jobs")
+
+
+def land_changes_alone(lander: Lander, batch: Batch, known: Known) -> None:
+    """Lines removed from a job or moved to another, a service type retired (and the one retired
+    the batch before sold again) and another re-timed, customers moving to another region."""
+    b = batch.seed
+    day = batch.span_hours / 24
+    max_job = known.max_job
+    lines = "fivetran_postgres.job_line_items"
+    lander.land(
+        lines,
+        soft_deleted(batch, lines, "id",
+                     f"{not_yet_written(batch, lines, 'id')} and {some(batch, lines, 'ldel', 0.0005 * day)}"),
+        "lines removed from their job",
+    )
+    lander.land(
+        lines,
+        f"""select * replace (least({max_job}, job_id + 1 + {b} % 7) as job_id,
+                              {batch.as_of_sql} - secs(600) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql(lines, 'id')})
+            where not _fivetran_deleted and {not_yet_written(batch, lines, 'id')}
+              and {some(batch, lines, 'lmove', 0.0002 * day)}""",
+        "lines moved to another job",
+    )
+    # the catalogue: one service stops being sold, the one retired the batch before is sold again,
+    # and one has its planned time on site revised (what every job of that service shows)
+    service_types = "fivetran_postgres.service_types"
+    count = scalar(lander.con, f"select count(distinct id) from {service_types}")
+    retired, restored, revised = 1 + b % count, 1 + (b - 1) % count, 1 + (b + count // 2) % count
+    lander.land(
+        service_types,
+        f"""select * replace (id <> {retired} as is_active,
+                              case when id = {revised} then estimated_duration_minutes + {15 if b % 2 else -15}
+                                   else estimated_duration_minutes end as estimated_duration_minutes,
+                              {batch.as_of_sql} - secs(7200) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql(service_types, 'id')})
+            where not _fivetran_deleted and id in ({retired}, {restored}, {revised})""",
+        "retired, back, re-timed",
+    )
+    customers = "fivetran_postgres.customers"
+    lander.land(
+        customers,
+        f"""select * replace (1 + region_id % 8 as region_id, {batch.as_of_sql} - secs(5400) as updated_at,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql(customers, 'id')})
+            where not _fivetran_deleted and {not_yet_written(batch, customers, 'id')}
+              and {some(batch, customers, 'cmove', 0.001 * day)}""",
+        "customers moving region",
+    )

@@ -6,6 +6,7 @@ matches an invoice to the job it bills. An invoice is paid when its balance is z
 
 from __future__ import annotations
 
+from tools.rawgen.batch import Batch, Lander, landed_now, latest_sql, soft_deleted
 from tools.rawgen.context import Context, quickbooks_customer_id
 from tools.rawgen.landing import LandedTable
 
@@ -149,3 +150,70 @@ def tables(ctx: Context) -> list[LandedTable]:
         LandedTable(SCHEMA, "payment", payment_sql(ctx), uncompressed=(
             "id", "customer_id", "created_at", "updated_at", "_fivetran_synced")),
     ]
+
+
+# --- what a sync changes (tools/rawgen/sync.py orders the sources) ------------------------------
+
+
+def land_sync(lander: Lander, ctx: Context, batch: Batch) -> None:
+    """Invoices of newly completed jobs and their lines, open invoices paid, and their payments."""
+    gs, t = ctx.seed, batch.as_of_sql
+    lander.land("fivetran_quickbooks.customer", landed_now(batch, customer_sql(ctx), "id"),
+                "new customers")
+    lander.temp(
+        "paid_invoices",
+        f"""
+        select * from (
+            select *, paid_at({gs}, cast(replace(doc_number, 'FF-', '') as bigint), created_at) as paid_at
+            from ({latest_sql('fivetran_quickbooks.invoice', 'id')})
+            where balance > 0 and not _fivetran_deleted
+        )
+        where paid_at <= {t}
+        """,
+    )
+    lander.land(
+        "fivetran_quickbooks.invoice",
+        f"""select * exclude (paid_at) replace (0 as balance, paid_at as updated_at,
+                                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from paid_invoices""",
+        "invoices paid",
+    )
+    lander.land(
+        "fivetran_quickbooks.payment",
+        f"""select
+                cast({PAYMENT_ID_OFFSET} + cast(replace(doc_number, 'FF-', '') as bigint) as varchar) as id,
+                customer_id, total_amount, cast(paid_at as date) as transaction_date,
+                paid_at as created_at, paid_at as updated_at, false as _fivetran_deleted,
+                cast({batch.stamp('id')} as timestamptz) as _fivetran_synced
+            from paid_invoices""",
+        "payments of those",
+    )
+    lander.temp("invoice_facts", invoice_facts_sql(ctx))
+    lander.land("fivetran_quickbooks.invoice", landed_now(batch, invoice_sql(ctx), "id"),
+                "invoices of completed jobs")
+    lander.land("fivetran_quickbooks.invoice_line",
+                landed_now(batch, invoice_line_sql(ctx), "invoice_id, index"), "their lines")
+    lander.land("fivetran_quickbooks.payment", landed_now(batch, payment_sql(ctx), "id"),
+                "paid on the spot")
+
+
+
+def land_deletes(lander: Lander, batch: Batch) -> None:
+    """The deleted customers, and the invoices of deleted jobs voided with their lines and payments."""
+    lander.land("fivetran_quickbooks.customer",
+                soft_deleted(batch, "fivetran_quickbooks.customer", "id",
+                             f"id in (select {quickbooks_customer_id('id')} from deleted_customers)"),
+                "deleted customers")
+    voided = "select 'FF-' || cast(id as varchar) from deleted_jobs"
+    lander.land("fivetran_quickbooks.invoice",
+                soft_deleted(batch, "fivetran_quickbooks.invoice", "id", f"doc_number in ({voided})"),
+                "voided invoices")
+    lander.land("fivetran_quickbooks.invoice_line",
+                soft_deleted(batch, "fivetran_quickbooks.invoice_line", "invoice_id, index",
+                             f"invoice_id in (select cast({INVOICE_ID_OFFSET} + id as varchar) "
+                             f"from deleted_jobs)"),
+                "their lines")
+    lander.land("fivetran_quickbooks.payment",
+                soft_deleted(batch, "fivetran_quickbooks.payment", "id",
+                             f"id in (select cast({PAYMENT_ID_OFFSET} + id as varchar) from deleted_jobs)"),
+                "their payments")

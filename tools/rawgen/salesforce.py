@@ -7,6 +7,7 @@ Fivetran names `external_customer_id_c`.
 
 from __future__ import annotations
 
+from tools.rawgen.batch import Batch, Lander, landed_now, latest_sql, soft_deleted
 from tools.rawgen.context import COMMERCIAL_SHARE, Context
 from tools.rawgen.landing import LandedTable
 
@@ -197,3 +198,42 @@ def tables(ctx: Context) -> list[LandedTable]:
         LandedTable(SCHEMA, "opportunity", opportunity_sql(ctx)),
         LandedTable(SCHEMA, "case", case_sql(ctx)),
     ]
+
+
+# --- what a sync changes (tools/rawgen/sync.py orders the sources) ------------------------------
+
+
+def land_sync(lander: Lander, ctx: Context, batch: Batch) -> None:
+    """New accounts and their contacts, deals won, cases closed."""
+    t = batch.as_of_sql
+    lander.temp("account_facts", accounts_facts_sql(ctx, prospects=0, first_prospect=0))
+    lander.land("fivetran_salesforce.account", landed_now(batch, account_sql(ctx), "id"), "new accounts")
+    lander.land("fivetran_salesforce.contact", landed_now(batch, contact_sql(ctx), "id"), "their contacts")
+    lander.land(
+        "fivetran_salesforce.opportunity",
+        f"""select * replace ('Closed Won' as stage_name, true as is_closed, true as is_won, 100 as probability,
+                              {t} - secs(1800) as last_modified_date, {t} - secs(1800) as system_modstamp,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql('fivetran_salesforce.opportunity', 'id')})
+            where not is_closed and not is_deleted and {batch.sample('hash(id)', 'won', 0.2)}""",
+        "deals won",
+    )
+    lander.land(
+        "fivetran_salesforce.case",
+        f"""select * replace ('Closed' as status, true as is_closed, {t} - secs(900) as closed_date,
+                              {t} - secs(900) as last_modified_date, {t} - secs(900) as system_modstamp,
+                              cast({batch.stamp('id')} as timestamptz) as _fivetran_synced)
+            from ({latest_sql('fivetran_salesforce.case', 'id')})
+            where not is_closed and not is_deleted and {batch.sample('hash(id)', 'closed', 0.3)}""",
+        "cases closed",
+    )
+
+
+
+def land_deletes(lander: Lander, batch: Batch) -> None:
+    """The accounts of deleted customers."""
+    lander.land("fivetran_salesforce.account",
+                soft_deleted(batch, "fivetran_salesforce.account", "id",
+                             "external_customer_id_c in (select cast(id as varchar) from deleted_customers)",
+                             flag="is_deleted"),
+                "deleted customers")

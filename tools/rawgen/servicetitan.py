@@ -7,6 +7,7 @@ snake_cased (completedOn -> completed_on). Appointment `start`/`end` are reserve
 
 from __future__ import annotations
 
+from tools.rawgen.batch import Batch, Lander, landed_now, not_yet_written, soft_deleted, some
 from tools.rawgen.context import Context
 from tools.rawgen.landing import LandedTable
 
@@ -116,3 +117,39 @@ def tables(ctx: Context) -> list[LandedTable]:
         LandedTable(SCHEMA, "appointment", appointment_sql(ctx)),
         LandedTable(SCHEMA, "invoice", invoice_sql(ctx)),
     ]
+
+
+# --- what a sync changes (tools/rawgen/sync.py orders the sources) ------------------------------
+
+
+def land_sync(lander: Lander, ctx: Context, batch: Batch) -> None:
+    """New and moved jobs, their appointments, and the invoices of completed jobs."""
+    lander.land("fivetran_servicetitan.job", landed_now(batch, job_sql(ctx), "id"), "new and moved jobs")
+    lander.land("fivetran_servicetitan.appointment",
+                landed_now(batch, appointment_sql(ctx), "id"), "their appointments")
+    lander.land("fivetran_servicetitan.invoice", landed_now(batch, invoice_sql(ctx), "id"),
+                "invoices of completed jobs")
+
+
+
+def land_deletes(lander: Lander, batch: Batch) -> None:
+    """The jobs, appointments and invoices of deleted jobs."""
+    for table, offset in (("job", JOB_ID_OFFSET), ("appointment", APPOINTMENT_ID_OFFSET),
+                          ("invoice", INVOICE_ID_OFFSET)):
+        lander.land(f"fivetran_servicetitan.{table}",
+                    soft_deleted(batch, f"fivetran_servicetitan.{table}", "id",
+                                 f"id in (select {offset} + id from deleted_jobs)"),
+                    "of deleted jobs")
+
+
+def land_changes_alone(lander: Lander, batch: Batch) -> None:
+    """Appointments cancelled, their job left as it is."""
+    day = batch.span_hours / 24
+    appointments = "fivetran_servicetitan.appointment"
+    lander.land(
+        appointments,
+        soft_deleted(batch, appointments, "id",
+                     f"{not_yet_written(batch, appointments, 'id')} and "
+                     f"{some(batch, appointments, 'acancel', 0.001 * day)}"),
+        "appointments cancelled",
+    )

@@ -6,6 +6,7 @@ so every row carries the same `_fivetran_synced`. Sheets land loosely typed: the
 
 from __future__ import annotations
 
+from tools.rawgen.batch import Batch, Lander
 from tools.rawgen.catalog import REGIONS
 from tools.rawgen.context import HISTORY_DAYS, Context
 from tools.rawgen.landing import LandedTable
@@ -48,3 +49,14 @@ def revenue_targets_sql(ctx: Context, synced_at: str | None = None, revision: in
 
 def tables(ctx: Context) -> list[LandedTable]:
     return [LandedTable(SCHEMA, "revenue_targets", revenue_targets_sql(ctx))]
+
+
+# --- what a sync changes (tools/rawgen/sync.py orders the sources) ------------------------------
+
+
+def land_sync(lander: Lander, ctx: Context, batch: Batch) -> None:
+    """Finance edited the sheet, so Fivetran re-imports all of it."""
+    b = batch.seed
+    lander.land("fivetran_sheets.revenue_targets",
+                revenue_targets_sql(ctx, synced_at=f"cast({batch.stamp('0')} as timestamptz)", revision=b),
+                "full re-import")

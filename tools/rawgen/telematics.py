@@ -12,8 +12,10 @@ their cross product, costs one hash and integer arithmetic on epoch seconds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from tools.rawgen.batch import Batch, Known, Lander
 from tools.rawgen.catalog import REGIONS
 from tools.rawgen.context import Context
 from tools.rawgen.landing import LandedTable
@@ -193,3 +195,29 @@ def tables(ctx: Context) -> list[LandedTable]:
     return [LandedTable(SCHEMA, "gps_events", gps_events_sql(ctx), parts=parts,
                         uncompressed=("event_id", "_fivetran_id"),
                         run_length=("technician_id", "ignition_on", "_fivetran_synced"))]
+
+
+# --- what a sync changes (tools/rawgen/sync.py orders the sources) ------------------------------
+
+
+def land_sync(lander: Lander, ctx: Context, batch: Batch, known: Known) -> None:
+    """The pings since the last sync, late uploads (overtime), retried deliveries."""
+    b, t, technicians = batch.seed, batch.as_of_sql, known.technicians
+    last = f"timestamp '{batch.previous:%Y-%m-%d %H:%M:%S}'"
+    days = math.ceil((batch.as_of - batch.previous).total_seconds() / 86400) + 1
+    first_day = f"date_trunc('day', {last})"
+    lander.land("fivetran_telematics.gps_events",
+                deliveries_sql(ctx, Window(first_day, days, t, not_before=last)),
+                "pings since the last sync")
+    late_day = f"date_trunc('day', {t}) - secs({1 + b % 3} * 86400)"
+    late = pings_sql(ctx, Window(
+        late_day, 1, t, shift_start_hour=0, max_pings=max(1, ctx.pings_per_technician_day // 12),
+        technician_filter=f"(technician_id = {1 + b % technicians} or (technician_id + {b}) % 10 = 0)"))
+    lander.land(
+        "fivetran_telematics.gps_events",
+        f"""select * replace (_fivetran_id || '-late' as _fivetran_id,
+                              cast({batch.stamp('event_id')} as timestamptz) as _fivetran_synced)
+            from ({late}) as late
+            where event_id not in (select event_id from fivetran_telematics.gps_events)""",
+        "late uploads (overtime)",
+    )
