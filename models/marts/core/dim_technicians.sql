@@ -2,19 +2,7 @@ with
 
 technicians as (
 
-    select * from {{ ref('stg_postgres__technicians') }}
-
-),
-
-servicetitan_technicians as (
-
-    select * from {{ ref('stg_servicetitan__technician') }}
-
-),
-
-regions as (
-
-    select * from {{ ref('seed_regions') }}
+    select * from {{ ref('int_technicians_enriched') }}
 
 ),
 
@@ -22,33 +10,29 @@ final as (
 
     select
         -- ids
-        technicians.technician_id,
-        technicians.region_id,
-        servicetitan_technicians.servicetitan_technician_id,
+        technician_id,
+        region_id,
+        servicetitan_technician_id,
 
         -- attributes
-        technicians.first_name,
-        technicians.last_name,
-        technicians.first_name || ' ' || technicians.last_name as technician_name,
-        technicians.technician_email,
-        technicians.skill_level,
-        technicians.is_active,
-        regions.region_code,
-        regions.region_name,
+        first_name,
+        last_name,
+        technician_name,
+        technician_email,
+        skill_level,
+        is_active,
+        region_code,
+        region_name,
 
         -- measures
-        technicians.hourly_rate,
+        hourly_rate,
 
         -- timestamps
-        technicians.hired_date,
-        technicians.terminated_date,
-        technicians.technician_updated_at
+        hired_date,
+        terminated_date,
+        technician_updated_at
 
     from technicians
-    left join servicetitan_technicians
-        on technicians.technician_id = servicetitan_technicians.technician_id
-    left join regions
-        on technicians.region_id = regions.region_id
 
 )
 
