@@ -19,13 +19,13 @@ with
 
 query_history as (
 
-    select * from snowflake.account_usage.query_history
+    select * from {{ ref('stg_snowflake_account_usage__query_history') }}
 
 ),
 
 access_history as (
 
-    select * from snowflake.account_usage.access_history
+    select * from {{ ref('stg_snowflake_account_usage__access_history') }}
 
 ),
 
@@ -50,7 +50,7 @@ final as (
         query_history.rows_produced,
 
         -- timestamps
-        query_history.start_time as access_time
+        query_history.query_started_at as access_time
 
     from query_history
     inner join access_history

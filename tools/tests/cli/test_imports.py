@@ -82,3 +82,20 @@ def test_the_package_has_no_import_circle() -> None:
 
 def test_a_circle_is_found() -> None:
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_test_module_imports_another() -> None:
+    """What two test modules share lives in a helper module (tools/tests/*_helpers.py, conftest.py):
+    a test module imported by another runs its module fixtures twice and moves with its folder."""
+    offenders = []
+    for path in sorted((PACKAGE / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            if any(name.rsplit(".", 1)[-1].startswith("test_") for name in names):
+                offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert offenders == []

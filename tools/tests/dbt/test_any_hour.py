@@ -14,35 +14,17 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.rawgen.telematics import SHIFT_SECONDS, SHIFT_START_HOUR_UTC
-from tools.tests.conftest import PROJECT_ROOT, Warehouse
+from tools.tests.conftest import Warehouse
+from tools.tests.freshness_helpers import active_seconds, project_active_hours
 
 pytestmark = pytest.mark.e2e
 
 # Active windows to check the clock on: the project's, one within a day, and the edges.
 WINDOWS = ((13, 1), (6, 22), (0, 23), (23, 0))
-
-
-def project_active_hours() -> tuple[int, int]:
-    hours = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["gps_active_hours_utc"]
-    return hours["start"], hours["end"]
-
-
-def active_seconds(since: datetime, until: datetime, start: int, end: int) -> int:
-    """The reference: seconds of [since, until) inside the daily windows [start, end) UTC."""
-    length = timedelta(hours=(end - start) % 24)
-    total = timedelta()
-    day = datetime.combine(since.date() - timedelta(days=1), datetime.min.time(), timezone.utc)
-    while day <= until:
-        opens = day + timedelta(hours=start)
-        overlap = min(until, opens + length) - max(since, opens)
-        total += max(overlap, timedelta())
-        day += timedelta(days=1)
-    return int(total.total_seconds())
 
 
 @pytest.fixture(scope="module")

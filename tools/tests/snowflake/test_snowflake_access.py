@@ -86,8 +86,10 @@ def relations(manifest: dict) -> dict[str, Relation]:
         found[_relation_name(node)] = Relation(_relation_name(node), kind, "DBT_PROD_ROLE", reads)
     for source in manifest["sources"].values():
         name = source["relation_name"].replace('"', "").upper()
-        # Fivetran creates what it loads; dbt's hooks create its run history (macros/run_history/)
-        found[name] = Relation(name, "table", "DBT_PROD_ROLE" if source["loader"] == "dbt" else "FIVETRAN_INGEST_ROLE")
+        # Fivetran creates what it loads; dbt's hooks create its run history (macros/run_history/);
+        # Snowflake keeps its own account usage
+        owner = {"dbt": "DBT_PROD_ROLE", "snowflake": "SNOWFLAKE"}.get(source["loader"], "FIVETRAN_INGEST_ROLE")
+        found[name] = Relation(name, "table", owner)
     return found
 
 

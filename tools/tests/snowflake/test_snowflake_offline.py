@@ -258,7 +258,7 @@ def test_gps_freshness_compiles_for_snowflake_and_counts_active_hours(workdir: P
     import duckdb
     import sqlglot
 
-    from tools.tests.test_any_hour import active_seconds, project_active_hours
+    from tools.tests.freshness_helpers import active_seconds, project_active_hours
 
     run = run_offline(["source", "freshness", "--target", "prod", "--select", "source:fivetran_telematics.gps_events"],
                       workdir=workdir / "freshness")
