@@ -9,13 +9,19 @@ SCALE ?= 0.01
 SEED ?= 42
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build raw dbt-build full-tests test lint pytest bench docs clean
+.PHONY: setup build raw dbt-build full-tests test lint pytest bench docs docs-serve clean
+
+# A line per phase, and scripts/heartbeat.py on the long quiet ones (the install, dbt's parse),
+# so that no stretch of a first `make build` is silent for more than about ten seconds.
+HEARTBEAT := $(PYTHON) scripts/heartbeat.py --every 10
 
 # constraints.txt pins every transitive dependency to the versions the tests passed with.
 $(STAMP): pyproject.toml constraints.txt
+	@echo "[setup] creating the environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "[setup] installing the pinned packages (constraints.txt; about 1.5 minutes on a fresh machine)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(HEARTBEAT) --label "installing pinned packages" -- $(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -23,12 +29,14 @@ setup: $(STAMP)
 build: setup raw dbt-build
 
 raw: setup
+	@echo "[raw] generating raw data for the six sources (scale $(SCALE), seed $(SEED))"
 	$(BIN)/tools generate-raw --scale $(SCALE) --seed $(SEED)
 
 # preflight: a missing, read-only or busy warehouse is one sentence, not dbt-duckdb's tracebacks
 dbt-build: setup
 	$(BIN)/tools preflight
-	$(BIN)/dbt build
+	@echo "[dbt] parsing the project (about 20 s the first time), then building every node"
+	$(HEARTBEAT) --label "dbt build" -- $(BIN)/dbt build
 
 # The weekly job: every data test over whole tables; a daily `dbt build` tests what it wrote
 # (docs/testing.md).
@@ -52,6 +60,12 @@ bench: setup
 
 docs: setup
 	$(BIN)/dbt docs generate
+
+# The docs site on http://localhost:$(DOCS_PORT); --no-browser: open it yourself (or forward the
+# port from a remote machine). Ctrl-C stops it.
+DOCS_PORT ?= 8080
+docs-serve: docs
+	$(BIN)/dbt docs serve --port $(DOCS_PORT) --no-browser
 
 clean:
 	rm -rf target logs .warehouse
