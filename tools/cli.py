@@ -244,6 +244,9 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
 
 # --- operations (docs/runbook.md) -------------------------------------------------------------
 
+# The alerts' own state (ledgers, undelivered messages), in the project: git-ignored.
+ALERTS_DIR = Path(".alerts")
+
 
 @main.command("alert")
 @click.option("--run-results", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -256,13 +259,15 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
 @click.option("--policy", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The alert policy (default: ops/alerts.yml).")
 @click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Open incidents and failing-run counts (default: .alerts/ledger-<environment>.json).")
-@click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(".alerts/undelivered.jsonl"), show_default=True,
-              help="Where messages that could not be sent are appended.")
+              help="Open incidents and failing-run counts (default: the project's "
+                   ".alerts/ledger-<environment>.json).")
+@click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where messages that could not be sent are appended (default: the project's "
+                   ".alerts/undelivered.jsonl).")
 @project_dir_option
 def alert_command(run_results: Path | None, sources: Path | None, environment: str, dry_run: bool,
-                  policy: Path | None, ledger: Path | None, undelivered: Path, project_dir: Path | None) -> None:
+                  policy: Path | None, ledger: Path | None, undelivered: Path | None,
+                  project_dir: Path | None) -> None:
     """Send the alerts a dbt run's artifacts call for, by the SDD's alert matrix: production
     errors page PagerDuty (once per failing node; resolved when it passes again), the rest posts
     one Slack message per run. SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL
@@ -277,9 +282,13 @@ def alert_command(run_results: Path | None, sources: Path | None, environment: s
 
     if run_results is None and sources is None:
         raise click.UsageError("give --run-results, --sources or both")
-    loaded = load_policy(policy or default_policy(paths.project_root(project_dir)))
+    root = paths.project_root(project_dir)
+    loaded = load_policy(policy or default_policy(root))
+    # one ledger per project, wherever the command runs: a second one would page again for what
+    # the first has open, and never resolve it
     status = run_alerts(run_results, sources, environment, loaded,
-                        ledger or Path(".alerts") / f"ledger-{environment}.json", undelivered, dry_run,
+                        ledger or root / ALERTS_DIR / f"ledger-{environment}.json",
+                        undelivered or root / ALERTS_DIR / "undelivered.jsonl", dry_run,
                         Endpoints.from_environment(), click.echo)
     sys.exit(status)
 
@@ -289,16 +298,16 @@ def alert_command(run_results: Path | None, sources: Path | None, environment: s
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @click.option("--policy", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The alert policy (default: ops/alerts.yml).")
-@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(".alerts/ledger-webhook.json"), show_default=True)
-@click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(".alerts/undelivered.jsonl"), show_default=True)
+@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Open incidents (default: the project's .alerts/ledger-webhook.json).")
+@click.option("--undelivered", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Messages that could not be sent (default: the project's .alerts/undelivered.jsonl).")
 @click.option("--production-environment", "production", multiple=True, default=("Production",), show_default=True,
               help="dbt Cloud environment names whose failures page (repeatable).")
 @click.option("--replay-window-minutes", type=click.IntRange(1, 24 * 60), default=60, show_default=True,
               help="How far an event's timestamp may be from now; its id is remembered that long.")
 @project_dir_option
-def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Path, undelivered: Path,
+def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Path | None, undelivered: Path | None,
                           production: tuple[str, ...], replay_window_minutes: int, project_dir: Path | None) -> None:
     """Serve POST /webhooks/dbt-cloud: verify dbt Cloud's signature (DBT_CLOUD_WEBHOOK_SECRET), then
     page PagerDuty for a production run that errored and post other failures to Slack, as
@@ -312,11 +321,12 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
     if not secret:
         raise ToolError("DBT_CLOUD_WEBHOOK_SECRET is not set: the webhook's secret from dbt Cloud "
                         "(Account settings, Webhooks), which signs every delivery")
-    settings = WebhookSettings(secret.encode("utf-8"), ledger, undelivered,
+    root = paths.project_root(project_dir)
+    settings = WebhookSettings(secret.encode("utf-8"), ledger or root / ALERTS_DIR / "ledger-webhook.json",
+                               undelivered or root / ALERTS_DIR / "undelivered.jsonl",
                                replay_window=timedelta(minutes=replay_window_minutes),
                                production_environments=production)
-    app = create_app(settings, load_policy(policy or default_policy(paths.project_root(project_dir))),
-                     Endpoints.from_environment())
+    app = create_app(settings, load_policy(policy or default_policy(root)), Endpoints.from_environment())
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -359,18 +369,22 @@ def platform_sql_command(output: Path | None, project_dir: Path | None) -> None:
 @click.argument("dbt_args", nargs=-1, required=True, type=click.UNPROCESSED)
 @click.option("--existing", is_flag=True,
               help="Answer that every relation already exists (compile the incremental branches).")
-@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("target/snowflake_dry_run"),
-              show_default=True, help="Where dbt writes its target/ and logs/ for this run.")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where dbt writes its target/ and logs/ for this run (default: the project's "
+                   "target/snowflake_dry_run).")
 @project_dir_option
-def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path,
+def snowflake_dry_run_command(dbt_args: tuple[str, ...], existing: bool, workdir: Path | None,
                               project_dir: Path | None) -> None:
     """Run a dbt command against a Snowflake target without an account and print every statement
     dbt would send, e.g. `tools snowflake-dry-run run --target prod`. Nothing connects.
     """
     from tools.snowflake_offline import run_offline
 
-    result = run_offline(list(dbt_args), workdir=workdir, existing=existing,
-                         project_dir=paths.project_root(project_dir))
+    root = paths.project_root(project_dir)
+    # under the project's target/, wherever the command runs: dbt parses every folder of
+    # model-paths, so compiled files left in one would be read as models
+    workdir = workdir if workdir is not None else root / "target" / "snowflake_dry_run"
+    result = run_offline(list(dbt_args), workdir=workdir, existing=existing, project_dir=root)
     for statement in result.statements:
         click.echo(statement.rstrip().rstrip(";") + ";")
     if not result.success:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from tools.errors import ToolError
 
-# What happened to a node, in the terms of the alert matrix (tools/alerts/policy.py).
+# What happened to a node, in the terms of the alert matrix (tools/alerts/config.py).
 Kind = Literal["node_error", "test_fail", "test_warn", "freshness_error", "freshness_warn", "ok"]
 KINDS: tuple[Kind, ...] = ("node_error", "test_fail", "test_warn", "freshness_error", "freshness_warn")
 

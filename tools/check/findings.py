@@ -2,7 +2,7 @@
 
 A rule is a function of the project that yields `Violation`s: where and what, never its own code.
 `@rule(code, name, summary)` only marks the function; `Registry.of(modules)` collects the marked
-functions of the rule modules (tools/check/rules/__init__.py), and `Registry.run` stamps each
+functions of the rule modules (tools/check/rules/__init__.py), and `Rule.run` stamps each
 violation with its rule's code and name. No rule repeats its code, and nothing is registered by
 importing a module.
 """

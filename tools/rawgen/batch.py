@@ -97,7 +97,8 @@ class Lander:
 
 @dataclass(frozen=True)
 class Known:
-    """What raw held when the batch began, which several sources' changes build on."""
+    """What several sources' changes build on: what raw held when the batch began (its largest
+    ids, whether jobs carry the drift column, added first if asked) and how many customers it creates."""
 
     max_customer: int
     max_job: int

@@ -84,7 +84,6 @@ def scaffold_source(options: ScaffoldOptions) -> Outcome:
     outcome.skipped = list(resolution.skipped)
     if writes:
         write(outcome)
-        outcome.written = True
     return outcome
 
 

@@ -48,7 +48,6 @@ class Outcome:
     # the entries may carry hand-written docs and tests, and models downstream may still use them
     gone: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # tables of the connector not staged, and why
-    written: bool = False  # False for --dry-run and --check
 
     @property
     def out_of_date(self) -> bool:

@@ -113,3 +113,35 @@ def test_a_project_dir_that_is_no_project_is_refused(command: str, tmp_path: Pat
     assert result.exit_code == 2, result.output
     assert "not-a-project is not a dbt project (no dbt_project.yml in it)" in result.output
     assert not (tmp_path / "not-a-project").exists()
+
+
+def test_outputs_go_to_the_project_not_the_folder_the_command_runs_in(copy: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from models/, the dry run's compiled files would be read as models by the next dbt
+    parse, and a second alert ledger would page again for what the first has open."""
+    import shutil
+
+    import tools.alerts.run
+    import tools.snowflake_offline
+
+    shutil.copytree(PROJECT_ROOT / "ops", copy / "ops")
+    seen: dict[str, object] = {}
+
+    def fake_offline(dbt_args, *, workdir, existing=False, project_dir=None):
+        seen["workdir"], seen["project_dir"] = workdir, project_dir
+        return tools.snowflake_offline.OfflineRun(success=True, statements=[], error="", compiled={}, output="",
+                                                  compiled_manifest="")
+
+    def fake_alerts(run_results, sources, environment, policy, ledger, undelivered, dry_run, endpoints, echo):
+        seen["ledger"], seen["undelivered"] = ledger, undelivered
+        return 0
+
+    monkeypatch.setattr(tools.snowflake_offline, "run_offline", fake_offline)
+    monkeypatch.setattr(tools.alerts.run, "run_alerts", fake_alerts)
+    monkeypatch.chdir(copy / "models")
+    (copy / "models" / "sources.json").write_text("{}")
+    assert invoke("snowflake-dry-run", "compile", "--target", "prod").exit_code == 0
+    assert invoke("alert", "--sources", "sources.json", "--environment", "prod").exit_code == 0
+    root = copy.resolve()
+    assert seen == {"workdir": root / "target" / "snowflake_dry_run", "project_dir": root,
+                    "ledger": root / ".alerts" / "ledger-prod.json", "undelivered": root / ".alerts" / "undelivered.jsonl"}
