@@ -9,7 +9,7 @@ SCALE ?= 0.01
 SEED ?= 42
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build raw dbt-build full-tests test lint pytest bench docs docs-serve clean
+.PHONY: setup build raw dbt-build full-tests test lint score pytest bench docs docs-serve clean
 
 # A line per phase, and scripts/heartbeat.py on the long quiet ones (the install, dbt's parse),
 # so that no stretch of a first `make build` is silent for more than about ten seconds.
@@ -44,10 +44,14 @@ full-tests: setup
 	$(BIN)/tools preflight
 	$(BIN)/dbt build --vars '{full_tests: true}'
 
-test: setup lint pytest
+test: setup lint score pytest
 
 lint: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+# dbt-score from its own environment, failing under [tool.dbt-score]'s project score (docs/checks.md)
+score: setup
+	PYTHON=$(PYTHON) scripts/dbt_score.sh
 
 # Two workers, one test file each at a time (a file's module fixtures build one warehouse): most
 # of a test's time is one dbt process, which uses one core at a time while it parses.
