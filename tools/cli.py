@@ -219,6 +219,7 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
                 raise click.BadParameter(str(exc), param_hint=option) from None
     key_columns = {table: tuple(c.strip() for c in cols.split(",") if c.strip())
                    for table, cols in _pairs(keys, "--key").items()}
+    root = paths.project_root(project_dir)
     options = ScaffoldOptions(
         source_name,
         fivetran_schema=fivetran_schema,
@@ -231,12 +232,12 @@ def scaffold_source_command(source_name: str, fivetran_schema: Path | None, tabl
         keys=key_columns,
         warn_after=periods.get("--warn-after"),
         error_after=periods.get("--error-after"),
-        project_dir=project_dir,
+        project_dir=root,
         dry_run=dry_run,
         check=check,
     )
     outcome = scaffold_source(options)
-    for line in outcome_lines(outcome, paths.project_root(project_dir), dry_run=dry_run, check=check):
+    for line in outcome_lines(outcome, root, dry_run=dry_run, check=check):
         click.echo(line)
     if check and outcome.out_of_date:
         sys.exit(1)

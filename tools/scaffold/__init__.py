@@ -26,6 +26,7 @@ from tools.fsio import check_writable_dir
 from tools.scaffold import fivetran as ft
 from tools.scaffold.apply import write
 from tools.scaffold.folder import Outcome, plan_folder, read_folder
+from tools.scaffold.render import model_file_name
 from tools.scaffold.render import render as render_folder  # not `render`: the module's name
 from tools.scaffold.resolve import Resolution
 from tools.scaffold.resolve import resolve as resolve_models  # not `resolve`: the module's name
@@ -122,10 +123,8 @@ def _landed(options: ScaffoldOptions, settings: Settings, root: Path) -> tuple[L
 
 
 def _check_file_names(settings: Settings, resolution: Resolution) -> None:
-    from tools.scaffold.render import model_name
-
     for model in resolution.models:
-        file_name = f"{model_name(settings, model)}.sql"
+        file_name = model_file_name(settings, model)
         if len(file_name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
             raise ToolError(f"table {model.name[:40]!r}...: its model file would be named with "
                             f"{len(file_name)} characters, more than a file name holds ({MAX_FILE_NAME_BYTES})")

@@ -90,19 +90,24 @@ class FolderState:
     manifest_text: str | None
     sources_text: str | None
     models_text: str | None
+    sources_path: Path
+    models_path: Path
     sql: dict[str, str | None]  # file name -> its text, None when absent
 
 
 def read_folder(folder: Path, rendered: Rendered) -> FolderState:
     """The only reads of the plan: the manifest, the two YAML files and the SQL files it would write."""
     manifest_text = read_text(folder / MANIFEST)
-    source = rendered.settings.source
+    sources_path = folder / f"_{rendered.settings.source}__sources.yml"
+    models_path = folder / f"_{rendered.settings.source}__models.yml"
     return FolderState(
         folder=folder,
         manifest=_parse_manifest(folder, manifest_text),
         manifest_text=manifest_text,
-        sources_text=read_text(folder / f"_{source}__sources.yml"),
-        models_text=read_text(folder / f"_{source}__models.yml"),
+        sources_text=read_text(sources_path),
+        models_text=read_text(models_path),
+        sources_path=sources_path,
+        models_path=models_path,
         sql={name: read_text(folder / name) for name in rendered.sql},
     )
 
@@ -110,12 +115,10 @@ def read_folder(folder: Path, rendered: Rendered) -> FolderState:
 def plan_folder(rendered: Rendered, state: FolderState, complete: bool = True) -> Outcome:
     """Compare what the connector needs with what the folder holds; nothing is read or written.
     `complete`: the models are the whole connector, so what the YAML lists beyond them has gone."""
-    settings, folder = rendered.settings, state.folder
+    folder, sources_path, models_path = state.folder, state.sources_path, state.models_path
     new_manifest = dict(state.manifest)
     changes: list[FileChange] = []
     yaml_models: list[Model] = []
-    sources_path = folder / f"_{settings.source}__sources.yml"
-    models_path = folder / f"_{settings.source}__models.yml"
     # what the sources file lists beyond the connector: gone, or (for a table known from a schema
     # config alone, which lists only the columns someone changed) columns it may still sync
     beyond = unmatched(state.sources_text, rendered.sources, what=str(sources_path))
@@ -196,7 +199,6 @@ def _gone_from_connector(
     columns of a hand-edited model (its author's) and the columns of a table known from a schema
     config alone (which lists only the columns someone changed).
     """
-    settings = rendered.settings
     partial = {model.name.lower() for model in rendered.models if not model.table.columns_complete}
     from_sources = [
         item for item in beyond_sources
@@ -207,13 +209,12 @@ def _gone_from_connector(
         entry if name in trusted else {key: value for key, value in entry.items() if key != "columns"}
         for name, entry in rendered.entries.items()
     ]}
-    models_path = state.folder / f"_{settings.source}__models.yml"
     from_models = [
-        item for item in unmatched(state.models_text, every_model, what=str(models_path))
+        item for item in unmatched(state.models_text, every_model, what=str(state.models_path))
         if item.kind != "model" or f"{item.name}.sql" in state.manifest
     ]
-    return ([f"_{settings.source}__sources.yml: {item}" for item in from_sources]
-            + [f"{models_path.name}: {item}" for item in from_models])
+    return ([f"{state.sources_path.name}: {item}" for item in from_sources]
+            + [f"{state.models_path.name}: {item}" for item in from_models])
 
 
 def _summary(added: list[str]) -> str:

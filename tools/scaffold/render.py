@@ -29,6 +29,10 @@ def model_name(settings: Settings, model: Model) -> str:
     return f"stg_{settings.source}__{model.name}"
 
 
+def model_file_name(settings: Settings, model: Model) -> str:
+    return f"{model_name(settings, model)}.sql"
+
+
 def _is_system(name: str) -> bool:
     return name.startswith("_fivetran_")
 
@@ -365,7 +369,7 @@ class Rendered:
     sources: dict[str, Any]  # the sources file's document
 
     def file_name(self, model: Model) -> str:
-        return f"{model_name(self.settings, model)}.sql"
+        return model_file_name(self.settings, model)
 
     def models_doc(self, models: Iterable[Model]) -> dict[str, Any]:
         """The models file's document for some of the models, from the entries rendered already."""
@@ -374,7 +378,7 @@ class Rendered:
 
 def render(settings: Settings, models: Iterable[Model]) -> Rendered:
     ordered = tuple(models)
-    names = [f"{model_name(settings, model)}.sql" for model in ordered]
+    names = [model_file_name(settings, model) for model in ordered]
     return Rendered(
         settings=settings,
         models=ordered,

@@ -119,7 +119,6 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     assert "model.dbt_fieldforce.v_data_access_log" in {r["unique_id"] for r in results}
     # the run history's hooks and models ran on the emulator too (they are not compared: run ids differ)
     assert "model.dbt_fieldforce.rpt_source_freshness_slo" in {r["unique_id"] for r in results}
-    assert not [name for name in diffs if name.split(".")[0] in ("monitoring", "run_history")]
     with duckdb.connect(str(run.emulator_file), read_only=True) as con:
         (schema,), = con.execute("select table_schema from information_schema.tables "
                                  "where table_name ilike 'dbt_invocations'").fetchall()
