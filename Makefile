@@ -9,7 +9,7 @@ SCALE ?= 0.01
 SEED ?= 42
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build raw dbt-build full-tests test lint score pytest bench docs docs-serve clean
+.PHONY: setup build raw dbt-build full-tests test lint score pytest bench docs docs-serve metrics clean
 
 # A line per phase, and scripts/heartbeat.py on the long quiet ones (the install, dbt's parse),
 # so that no stretch of a first `make build` is silent for more than about ten seconds.
@@ -68,6 +68,11 @@ docs: setup
 # The docs site on http://localhost:$(DOCS_PORT); --no-browser: open it yourself (or forward the
 # port from a remote machine). Ctrl-C stops it.
 DOCS_PORT ?= 8080
+# The Semantic Layer's definitions, then checked against the built warehouse (docs/metrics.md)
+metrics: setup
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
+
 docs-serve: docs
 	$(BIN)/dbt docs serve --port $(DOCS_PORT) --no-browser
 

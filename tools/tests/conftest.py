@@ -97,6 +97,21 @@ class Warehouse:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
         return result
 
+    def mf(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """MetricFlow's CLI over this warehouse. `mf` reads target/semantic_manifest.json under the
+        project it runs in, so it runs in a view of the project (links to its files) whose target
+        is this warehouse's: the checkout's own target/ is neither read nor written."""
+        view = self.root / "mf_project"
+        if not view.exists():
+            view.mkdir()
+            for entry in PROJECT_ROOT.iterdir():
+                if entry.name not in ("target", "logs", ".warehouse") and not entry.name.startswith(".venv"):
+                    (view / entry.name).symlink_to(entry)
+            (view / "target").symlink_to(self.root / "target")
+        env = {**self.env, "DBT_PROJECT_DIR": str(view), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+        mf = Path(sys.executable).with_name("mf")
+        return subprocess.run([str(mf), *args], cwd=view, env=env, capture_output=True, text=True, check=False)
+
     def compile_inline(self, sql: str) -> subprocess.CompletedProcess[str]:
         """`dbt compile --inline`, whose output is the compiled SQL; an empty raw database is enough."""
         self.raw_path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,7 @@ final as (
         distance_miles,
         driving_minutes,
         idle_minutes,
+        {{ var('technician_shift_minutes') }} as shift_minutes,
         {{ safe_ratio('on_site_minutes', var('technician_shift_minutes')) }} as utilisation_rate,
         {{ safe_ratio('on_time_arrivals', 'tracked_arrivals') }} as on_time_arrival_rate,
 

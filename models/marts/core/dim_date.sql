@@ -72,6 +72,20 @@ parts as (
 
 ),
 
+fiscal_parts as (
+
+    select
+        date_day,
+        case when calendar_month >= 2 then calendar_year + 1 else calendar_year end as fiscal_year,
+        case
+            when calendar_month = 1 then 4
+            else cast(floor((calendar_month - 2) / 3) as {{ dbt.type_int() }}) + 1
+        end as fiscal_quarter,
+        case when calendar_month >= 2 then calendar_month - 1 else 12 end as fiscal_month
+    from parts
+
+),
+
 final as (
 
     select
@@ -95,13 +109,17 @@ final as (
         end as day_name,
         parts.week_start_date,
         parts.month_start_date,
-        case when parts.calendar_month >= 2 then parts.calendar_year + 1 else parts.calendar_year end
-            as fiscal_year,
-        case
-            when parts.calendar_month = 1 then 4
-            else cast(floor((parts.calendar_month - 2) / 3) as {{ dbt.type_int() }}) + 1
-        end as fiscal_quarter,
-        case when parts.calendar_month >= 2 then parts.calendar_month - 1 else 12 end as fiscal_month,
+        fiscal_parts.fiscal_year,
+        fiscal_parts.fiscal_quarter,
+        fiscal_parts.fiscal_month,
+        -- one label per fiscal quarter, which sorts in time order: the Semantic Layer's
+        -- metric_time__fiscal_quarter
+        {{ dbt.concat([
+            "'FY'",
+            dbt.cast('fiscal_parts.fiscal_year', dbt.type_string()),
+            "'-Q'",
+            dbt.cast('fiscal_parts.fiscal_quarter', dbt.type_string()),
+        ]) }} as fiscal_quarter_name,
         parts.day_of_week in (0, 6) as is_weekend,
         holidays.holiday_date is not null as is_holiday,
         holidays.holiday_name,
@@ -109,6 +127,8 @@ final as (
         parts.day_of_week not in (0, 6) and not coalesce(holidays.is_company_closed, false) as is_business_day
 
     from parts
+    inner join fiscal_parts
+        on parts.date_day = fiscal_parts.date_day
     left join holidays
         on parts.date_day = holidays.holiday_date
 

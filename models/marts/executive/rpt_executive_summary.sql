@@ -25,7 +25,7 @@ customers as (
 
 targets as (
 
-    select * from {{ ref('stg_sheets__revenue_targets') }}
+    select * from {{ ref('fct_revenue_targets') }}
 
 ),
 
@@ -51,12 +51,10 @@ monthly_jobs as (
 
     select
         cast({{ dbt.date_trunc('month', 'jobs.job_completed_date') }} as date) as report_month,
-        customers.region_id,
+        jobs.region_id,
         count(*) as jobs_completed
     from jobs
-    inner join customers
-        on jobs.customer_id = customers.customer_id
-    where jobs.is_completed
+    where jobs.is_completed and jobs.region_id is not null
     group by 1, 2
 
 ),
@@ -76,13 +74,11 @@ monthly_new_customers as (
 monthly_targets as (
 
     select
-        targets.target_month as report_month,
-        regions.region_id,
-        targets.revenue_target,
-        targets.jobs_target
+        target_month as report_month,
+        region_id,
+        revenue_target,
+        jobs_target
     from targets
-    inner join regions
-        on targets.region_code = regions.region_code
 
 ),
 

@@ -31,6 +31,7 @@ final as (
         daily.distance_miles,
         daily.driving_minutes,
         daily.idle_minutes,
+        daily.shift_minutes,
         daily.utilisation_rate,
         daily.on_time_arrival_rate,
         {{ safe_ratio('daily.revenue_amount', 'daily.jobs_completed', 2) }} as revenue_per_job,

@@ -13,25 +13,18 @@ jobs as (
 
 ),
 
-customers as (
-
-    select * from {{ ref('dim_customers') }}
-
-),
-
 board as (
 
     select
         jobs.job_scheduled_date as scheduled_date,
-        customers.region_id,
+        jobs.region_id,
         jobs.job_status,
         jobs.job_priority,
         count(*) as jobs,
         sum(jobs.total_amount) as total_amount
     from jobs
-    inner join customers
-        on jobs.customer_id = customers.customer_id
-    group by jobs.job_scheduled_date, customers.region_id, jobs.job_status, jobs.job_priority
+    where jobs.region_id is not null
+    group by jobs.job_scheduled_date, jobs.region_id, jobs.job_status, jobs.job_priority
 
 ),
 

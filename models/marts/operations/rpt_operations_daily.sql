@@ -10,12 +10,6 @@ jobs as (
 
 ),
 
-customers as (
-
-    select * from {{ ref('dim_customers') }}
-
-),
-
 performance as (
 
     select * from {{ ref('fct_technician_performance') }}
@@ -32,14 +26,13 @@ scheduled as (
 
     select
         jobs.job_scheduled_date as report_date,
-        customers.region_id,
+        jobs.region_id,
         count(*) as jobs_scheduled,
         sum(case when jobs.is_cancelled then 1 else 0 end) as jobs_cancelled,
         sum(case when jobs.is_completed then 1 else 0 end) as scheduled_jobs_completed
     from jobs
-    inner join customers
-        on jobs.customer_id = customers.customer_id
-    group by jobs.job_scheduled_date, customers.region_id
+    where jobs.region_id is not null
+    group by jobs.job_scheduled_date, jobs.region_id
 
 ),
 
@@ -47,17 +40,15 @@ completed as (
 
     select
         jobs.job_completed_date as report_date,
-        customers.region_id,
+        jobs.region_id,
         count(*) as jobs_completed,
         sum(jobs.total_amount) as completed_job_amount,
         sum(jobs.on_site_minutes) as on_site_minutes,
         sum(case when jobs.is_on_time_arrival then 1 else 0 end) as on_time_arrivals,
         sum(case when jobs.is_on_time_arrival is not null then 1 else 0 end) as tracked_arrivals
     from jobs
-    inner join customers
-        on jobs.customer_id = customers.customer_id
-    where jobs.is_completed
-    group by jobs.job_completed_date, customers.region_id
+    where jobs.is_completed and jobs.region_id is not null
+    group by jobs.job_completed_date, jobs.region_id
 
 ),
 
