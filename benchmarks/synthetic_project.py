@@ -22,6 +22,7 @@ def write_synthetic_project(root: Path, models: int = 500, tables_per_source: in
         "name: synthetic\nversion: '1.0.0'\nconfig-version: 2\nprofile: synthetic\n"
         "models:\n  synthetic:\n    staging:\n      +materialized: view\n"
         "    intermediate:\n      +materialized: table\n    marts:\n      +materialized: table\n"
+        "      +group: analytics\n      +tags: [marts]\n"
     ))
     written = 0
     for s in range(sources):
@@ -50,9 +51,10 @@ def write_synthetic_project(root: Path, models: int = 500, tables_per_source: in
                 yaml_list.append(f"  - name: {name}\n    description: {name}.\n    columns:\n"
                                  f"      - name: {key}\n        data_tests: [unique, not_null]\n")
             mart_yaml.append(f"  - name: {dim}\n    description: {dim}.\n    config:\n      meta: {{certified: true}}\n"
+                             f"      access: public\n      contract: {{enforced: true}}\n"
                              f"    columns:\n      - name: {src}_{table}_key\n        description: Key.\n"
-                             f"        data_tests: [unique, not_null]\n"
-                             f"      - name: row_name\n        description: Name.\n")
+                             f"        data_type: integer\n        data_tests: [unique, not_null]\n"
+                             f"      - name: row_name\n        description: Name.\n        data_type: varchar\n")
             written += 3
         fact = f"fct_{src}"
         joins = "\n".join(f"left join {{{{ ref('dim_{src}_{t}') }}}} as d{i} on f.row_id = d{i}.{src}_{t}_key"
@@ -62,12 +64,14 @@ def write_synthetic_project(root: Path, models: int = 500, tables_per_source: in
             "select\n    f.row_id,\n    f.row_name\n"
             f"from {{{{ ref('int_{src}_{tables[0]}_enriched') }}}} as f\n{joins}\n"))
         fact_columns = "".join(
-            f"      - name: {src}_{t}_key\n        description: Key of dim_{src}_{t}.\n        data_tests:\n"
+            f"      - name: {src}_{t}_key\n        description: Key of dim_{src}_{t}.\n        data_type: integer\n"
+            f"        data_tests:\n"
             f"          - relationships:\n              arguments:\n                to: ref('dim_{src}_{t}')\n"
             f"                field: {src}_{t}_key\n" for t in tables)
-        mart_yaml.append(f"  - name: {fact}\n    description: {fact}.\n    meta: {{certified: true}}\n    columns:\n"
-                         f"      - name: row_id\n        description: Key.\n        data_tests: [unique, not_null]\n"
-                         f"{fact_columns}")
+        mart_yaml.append(f"  - name: {fact}\n    description: {fact}.\n    meta: {{certified: true}}\n"
+                         f"    config:\n      access: public\n      contract: {{enforced: true}}\n    columns:\n"
+                         f"      - name: row_id\n        description: Key.\n        data_type: integer\n"
+                         f"        data_tests: [unique, not_null]\n{fact_columns}")
         mart_yaml.append(f"exposures:\n  - name: dashboard_{src}\n    type: dashboard\n"
                          f"    owner: {{name: Analytics, email: analytics@example.com}}\n"
                          f"    depends_on:\n      - ref('{fact}')\n")

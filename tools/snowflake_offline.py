@@ -5,7 +5,9 @@
 dbt-snowflake's connection is replaced by a recorder: `open()` hands out a fake handle whose
 cursor records each statement and returns no rows, and the three introspective adapter methods
 answer "nothing exists" (or, with `existing=True`, "every relation exists as a table", so that
-`is_incremental()` is true and the incremental branches compile). Credentials are dummies.
+`is_incremental()` is true and the incremental branches compile). An enforced contract's check
+sees no columns on either side, so it holds here: DuckDB checks contracts.
+Credentials are dummies.
 
 What comes out is exactly the SQL dbt would send to Snowflake for that command: the DDL around
 each model (create or replace ... as, alter table ... cluster by), grants, hooks (masking
@@ -76,7 +78,6 @@ def bind(sql: str, bindings: Any) -> str:
 def _install_recorder(recorded: list[str], existing: bool, fail_on: str | None = None) -> None:
     from dbt.adapters.contracts.connection import ConnectionState
     from dbt.adapters.snowflake.connections import SnowflakeConnectionManager
-    from dbt.adapters.snowflake.impl import SnowflakeAdapter
 
     class RecordingCursor:
         description = None
@@ -128,9 +129,25 @@ def _install_recorder(recorded: list[str], existing: bool, fail_on: str | None =
         return connection
 
     SnowflakeConnectionManager.open = classmethod(fake_open)  # type: ignore[method-assign, assignment]
+    _install_introspection(recorded, existing)
+
+
+def _install_introspection(recorded: list[str], existing: bool) -> None:
+    """What dbt asks the adapter about the warehouse: nothing exists (or, with `existing`, every
+    relation is a table), and no relation or query has columns."""
+    from dbt.adapters.snowflake.impl import SnowflakeAdapter
+
     SnowflakeAdapter.list_relations_without_caching = lambda self, schema_relation: []  # type: ignore[method-assign]
     SnowflakeAdapter.list_schemas = lambda self, database: []  # type: ignore[method-assign]
     SnowflakeAdapter.get_columns_in_relation = lambda self, relation: []  # type: ignore[method-assign]
+
+    # An enforced contract compares the columns of two empty queries; offline both have none, so
+    # the queries are recorded and the check holds vacuously. DuckDB checks it (docs/governance.md).
+    def get_column_schema_from_query(self: Any, sql: str) -> list[Any]:
+        recorded.append(sql)
+        return []
+
+    SnowflakeAdapter.get_column_schema_from_query = get_column_schema_from_query  # type: ignore[method-assign]
     if existing:
         def get_relation(self: Any, database: str, schema: str, identifier: str) -> Any:
             return self.Relation.create(database=database, schema=schema, identifier=identifier, type="table")

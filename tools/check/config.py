@@ -61,7 +61,7 @@ class CheckConfig:
     # `_<folder>__<kind>.yml`: the kinds a properties file may be named for.
     yaml_kinds: list[str] = field(default_factory=lambda: [
         "sources", "models", "exposures", "snapshots", "seeds", "macros", "tests", "analyses",
-        "unit_tests", "metrics", "semantic_models", "saved_queries", "docs",
+        "unit_tests", "metrics", "semantic_models", "saved_queries", "docs", "groups",
     ])
 
     def is_disabled(self, code: str) -> bool:

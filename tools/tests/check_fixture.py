@@ -26,6 +26,8 @@ GOOD_PROJECT: dict[str, str] = {
               +materialized: table
             marts:
               +materialized: table
+              +group: analytics
+              +tags: ["core"]
         """,
     "models/staging/postgres/_postgres__sources.yml": """
         version: 2
@@ -142,27 +144,36 @@ GOOD_PROJECT: dict[str, str] = {
             config:
               meta:
                 certified: true
+              access: public
+              contract: {enforced: true}
             columns:
               - name: customer_id
                 description: Primary key.
+                data_type: integer
                 data_tests: [unique, not_null]
               - name: customer_name
                 description: Name as the customer gave it.
+                data_type: varchar
                 config: {meta: {pii: name}}
           - name: fct_jobs
             description: One row per job.
             meta:
               certified: true
+            access: public
             config:
               materialized: incremental
+              contract:
+                enforced: true
             columns:
               - name: job_id
                 description: Primary key.
+                data_type: integer
                 data_tests:
                   - unique
                   - not_null
               - name: customer_id
                 description: The customer the job is for.
+                data_type: integer
                 data_tests:
                   - not_null
                   - relationships:
@@ -171,6 +182,7 @@ GOOD_PROJECT: dict[str, str] = {
                         field: customer_id
               - name: note_count
                 description: Notes on the job.
+                data_type: bigint
         """,
     "models/marts/core/_core__exposures.yml": """
         version: 2

@@ -23,7 +23,7 @@ history as (
     select
         customer_id,
         count(*) as lifetime_jobs,
-        sum(case when is_completed then 1 else 0 end) as completed_jobs,
+        count(case when is_completed then 1 end) as completed_jobs,
         sum(case when is_completed then total_amount else 0 end) as lifetime_revenue,
         min(job_created_at) as first_job_at,
         max(job_created_at) as last_job_at

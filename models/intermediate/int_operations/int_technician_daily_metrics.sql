@@ -26,10 +26,10 @@ job_days as (
         job_completed_date as work_date,
         count(*) as jobs_completed,
         sum(total_amount) as revenue_amount,
-        sum(on_site_minutes) as on_site_minutes,
-        sum(estimated_duration_minutes) as estimated_minutes,
-        sum(case when is_on_time_arrival then 1 else 0 end) as on_time_arrivals,
-        sum(case when is_on_time_arrival is not null then 1 else 0 end) as tracked_arrivals
+        cast(sum(on_site_minutes) as {{ dbt.type_bigint() }}) as on_site_minutes,
+        cast(sum(estimated_duration_minutes) as {{ dbt.type_bigint() }}) as estimated_minutes,
+        count(case when is_on_time_arrival then 1 end) as on_time_arrivals,
+        count(case when is_on_time_arrival is not null then 1 end) as tracked_arrivals
     from jobs
     where is_completed
     group by technician_id, job_completed_date

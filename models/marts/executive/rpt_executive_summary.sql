@@ -41,7 +41,7 @@ monthly_revenue as (
         cast({{ dbt.date_trunc('month', 'revenue_date') }} as date) as report_month,
         region_id,
         sum(total_amount) as revenue_amount,
-        sum(invoice_count) as paid_invoices
+        cast(sum(invoice_count) as {{ dbt.type_bigint() }}) as paid_invoices
     from revenue
     group by 1, 2
 

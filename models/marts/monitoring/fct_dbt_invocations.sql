@@ -22,9 +22,9 @@ counted as (
     select
         invocation_id,
         count(*) as node_count,
-        sum(case when is_failed then 1 else 0 end) as failed_node_count,
-        sum(case when is_warned then 1 else 0 end) as warned_node_count,
-        sum(case when status = 'skipped' then 1 else 0 end) as skipped_node_count,
+        count(case when is_failed then 1 end) as failed_node_count,
+        count(case when is_warned then 1 end) as warned_node_count,
+        count(case when status = 'skipped' then 1 end) as skipped_node_count,
         sum(execution_seconds) as node_seconds
     from results
     group by invocation_id

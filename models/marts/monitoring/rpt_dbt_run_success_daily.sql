@@ -18,8 +18,8 @@ daily as (
         command,
         target_name,
         count(*) as run_count,
-        sum(case when is_success then 1 else 0 end) as successful_run_count,
-        sum(duration_seconds) as duration_seconds
+        count(case when is_success then 1 end) as successful_run_count,
+        cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as duration_seconds
     from invocations
     group by cast(run_started_at as date), command, target_name
 

@@ -47,7 +47,7 @@ per_source as (
     select
         unique_id,
         count(*) as check_count,
-        sum(case when status in ('pass', 'warn') then 1 else 0 end) as on_time_check_count,
+        count(case when status in ('pass', 'warn') then 1 end) as on_time_check_count,
         max(freshness_age_seconds) as max_age_seconds
     from in_window
     group by unique_id

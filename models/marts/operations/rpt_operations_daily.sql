@@ -28,8 +28,8 @@ scheduled as (
         jobs.job_scheduled_date as report_date,
         jobs.region_id,
         count(*) as jobs_scheduled,
-        sum(case when jobs.is_cancelled then 1 else 0 end) as jobs_cancelled,
-        sum(case when jobs.is_completed then 1 else 0 end) as scheduled_jobs_completed
+        count(case when jobs.is_cancelled then 1 end) as jobs_cancelled,
+        count(case when jobs.is_completed then 1 end) as scheduled_jobs_completed
     from jobs
     where jobs.region_id is not null
     group by jobs.job_scheduled_date, jobs.region_id
@@ -43,9 +43,9 @@ completed as (
         jobs.region_id,
         count(*) as jobs_completed,
         sum(jobs.total_amount) as completed_job_amount,
-        sum(jobs.on_site_minutes) as on_site_minutes,
-        sum(case when jobs.is_on_time_arrival then 1 else 0 end) as on_time_arrivals,
-        sum(case when jobs.is_on_time_arrival is not null then 1 else 0 end) as tracked_arrivals
+        cast(sum(jobs.on_site_minutes) as {{ dbt.type_bigint() }}) as on_site_minutes,
+        count(case when jobs.is_on_time_arrival then 1 end) as on_time_arrivals,
+        count(case when jobs.is_on_time_arrival is not null then 1 end) as tracked_arrivals
     from jobs
     where jobs.is_completed and jobs.region_id is not null
     group by jobs.job_completed_date, jobs.region_id

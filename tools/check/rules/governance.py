@@ -285,3 +285,44 @@ def pii_values(project: Project) -> Iterator[Violation]:
             yield Violation(*node.at(column_name),
                             f"{kind} {name}.{column_name} holds values like {kind_of} in the warehouse: classify it "
                             f"{hint}, or `pii: none` if it is not personal data", subject)
+
+
+# Enforced on every target but the Snowflake emulator, which names some columns of a query's
+# schema in lower case where Snowflake does not (docs/governance.md); DuckDB and Snowflake enforce.
+CONTRACT_ENFORCED = (True, "{{ target.name != 'emulator' }}")
+
+
+@rule("GOV005", "certified-under-contract",
+      "Certified models are `access: public` with an enforced contract (a data_type on every column), "
+      "belong to a group (their owner) and carry a domain tag.")
+def certified_under_contract(project: Project) -> Iterator[Violation]:
+    """What Sigma reads cannot change shape unannounced: a column renamed, dropped or retyped fails
+    the build at the certified model, before Sigma sees it (docs/governance.md)."""
+    for model in sorted(project.models.values(), key=lambda m: m.name):
+        entry = model.entry
+        if not model.certified or entry is None:
+            continue
+        subject = ("model", model.name)
+
+        def setting(key: str, entry: Any = entry, model: Any = model) -> Any:
+            for source in (entry.config, entry.data, model.project_config):
+                if key in source:
+                    return source[key]
+            return None
+
+        contract = setting("contract")
+        problems = []
+        if setting("access") != "public":
+            problems.append("`access: public`")
+        if not (isinstance(contract, Mapping) and contract.get("enforced") in CONTRACT_ENFORCED):
+            problems.append("`contract: {enforced: true}`")
+        if not setting("group"):
+            problems.append("a group (its owner; `+group` per folder in dbt_project.yml)")
+        if not setting("tags"):
+            problems.append("a domain tag (`+tags` per folder in dbt_project.yml)")
+        untyped = [str(c.get("name")) for c in entry.columns if not c.get("data_type")]
+        if untyped:
+            problems.append(f"a data_type on {', '.join(untyped[:5])}{' ...' if len(untyped) > 5 else ''}")
+        if problems:
+            yield Violation(entry.rel, entry.line,
+                            f"{model.name} is certified but lacks {'; '.join(problems)}", subject)

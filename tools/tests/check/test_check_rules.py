@@ -143,7 +143,9 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object]]] = [
         """)),
     # governance
     ("GOV001", f"{CORE}/_core__exposures.yml", lambda r: edit(
-        r, f"{CORE}/_core__models.yml", "    config:\n      meta:\n        certified: true\n", "")),
+        r, f"{CORE}/_core__models.yml", "      meta:\n        certified: true\n", "      meta:\n        certified: false\n")),
+    ("GOV005", f"{CORE}/_core__models.yml", lambda r: edit(
+        r, f"{CORE}/_core__models.yml", "        data_type: bigint\n", "")),
     ("GOV002", f"{STG}/stg_postgres__customers.sql", lambda r: edit(
         r, f"{STG}/stg_postgres__customers.sql", "select\n", "{{ config(materialized='table') }}\nselect\n")),
     ("GOV003", f"{CORE}/dim_customers.sql", lambda r: edit(
@@ -181,7 +183,7 @@ def test_fact_column_named_like_a_dimension_key_needs_relationships(good: Path) 
          "    on jobs.customer_id = customers.customer_id\n", "")
     edit(good, f"{CORE}/_core__models.yml", "to: ref('dim_customers')", "to: ref('stg_postgres__customers')")
     findings = [f for f in run_check(good).findings if f.code == "COV007"]
-    assert [(f.path, f.line) for f in findings] == [(f"{CORE}/_core__models.yml", 15), (f"{CORE}/_core__models.yml", 27)]
+    assert [(f.path, f.line) for f in findings] == [(f"{CORE}/_core__models.yml", 19), (f"{CORE}/_core__models.yml", 35)]
     assert "no relationships test to any dimension" in findings[0].message
     assert "fct_jobs.customer_id is the key of dim_customers" in findings[1].message
 
@@ -510,3 +512,25 @@ def test_the_registry_stamps_each_violation_with_its_rules_code_and_refuses_a_co
     setattr(second, "again", always)  # noqa: B010
     with pytest.raises(RuntimeError, match="rule code TST001 defined twice"):
         Registry.of([first, second])
+
+
+@pytest.mark.parametrize(("old", "new", "lacks"), [
+    ("      access: public\n", "", "`access: public`"),
+    ("      contract: {enforced: true}\n", "", "`contract: {enforced: true}`"),
+    ("      contract: {enforced: true}\n", "      contract: {enforced: false}\n", "`contract: {enforced: true}`"),
+    ("        data_type: varchar\n", "", "a data_type on customer_name"),
+])
+def test_a_certified_model_is_public_under_an_enforced_contract(good: Path, old: str, new: str, lacks: str) -> None:
+    edit(good, f"{CORE}/_core__models.yml", old, new)
+    messages = [f.message for f in run_check(good).findings if f.code == "GOV005"]
+    assert messages == [f"dim_customers is certified but lacks {lacks}"]
+
+
+@pytest.mark.parametrize(("old", "lacks"), [
+    ("      +group: analytics\n", "a group (its owner; `+group` per folder in dbt_project.yml)"),
+    ("      +tags: [\"core\"]\n", "a domain tag (`+tags` per folder in dbt_project.yml)"),
+])
+def test_a_certified_model_has_an_owner_and_a_domain(good: Path, old: str, lacks: str) -> None:
+    edit(good, "dbt_project.yml", old, "")
+    messages = sorted(f.message for f in run_check(good).findings if f.code == "GOV005")
+    assert messages == [f"dim_customers is certified but lacks {lacks}", f"fct_jobs is certified but lacks {lacks}"]
