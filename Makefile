@@ -65,14 +65,14 @@ bench: setup
 docs: setup
 	$(BIN)/dbt docs generate
 
-# The docs site on http://localhost:$(DOCS_PORT); --no-browser: open it yourself (or forward the
-# port from a remote machine). Ctrl-C stops it.
-DOCS_PORT ?= 8080
 # The Semantic Layer's definitions, then checked against the built warehouse (docs/metrics.md)
 metrics: setup
 	$(BIN)/dbt parse --quiet
 	$(BIN)/mf validate-configs
 
+# The docs site on http://localhost:$(DOCS_PORT); --no-browser: open it yourself (or forward the
+# port from a remote machine). Ctrl-C stops it.
+DOCS_PORT ?= 8080
 docs-serve: docs
 	$(BIN)/dbt docs serve --port $(DOCS_PORT) --no-browser
 

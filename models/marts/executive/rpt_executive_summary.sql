@@ -97,6 +97,11 @@ months as (
     select
         report_month,
         region_id
+    from monthly_new_customers
+    union distinct
+    select
+        report_month,
+        region_id
     from monthly_targets
 
 ),
