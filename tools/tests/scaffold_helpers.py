@@ -119,7 +119,8 @@ EXPECTED_ROWS = {
 
 
 def make_project(tmp_path: Path) -> Path:
-    """A minimal copy of the dbt project: config, profile, macros and generic tests; no models."""
+    """A minimal copy of the dbt project: config, profile, macros, generic tests and the groups
+    dbt_project.yml assigns every model to; no models."""
     project = tmp_path / "project"
     project.mkdir()
     for name in ("dbt_project.yml", "profiles.yml"):
@@ -127,7 +128,9 @@ def make_project(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT_ROOT / "macros", project / "macros")
     # Generic tests the scaffold uses (unique_combination_of_columns for composite keys).
     shutil.copytree(PROJECT_ROOT / "tests" / "generic", project / "tests" / "generic")
-    (project / "models").mkdir()
+    groups = project / "models" / "marts" / "_marts__groups.yml"
+    groups.parent.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "models" / "marts" / "_marts__groups.yml", groups)
     return project
 
 
