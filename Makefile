@@ -9,7 +9,8 @@ SCALE ?= 0.01
 SEED ?= 42
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build raw dbt-build full-tests test lint score pytest bench docs docs-serve metrics clean
+.PHONY: setup build raw dbt-build full-tests test lint score pytest bench docs docs-serve metrics browser \
+	dashboards dashboard-screenshots clean
 
 # A line per phase, and scripts/heartbeat.py on the long quiet ones (the install, dbt's parse),
 # so that no stretch of a first `make build` is silent for more than about ten seconds.
@@ -56,7 +57,7 @@ score: setup
 # Two workers, one test file each at a time (a file's module fixtures build one warehouse): most
 # of a test's time is one dbt process, which uses one core at a time while it parses.
 PYTEST_WORKERS ?= 2
-pytest: setup
+pytest: setup browser
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: setup
@@ -75,6 +76,23 @@ metrics: setup
 DOCS_PORT ?= 8080
 docs-serve: docs
 	$(BIN)/dbt docs serve --port $(DOCS_PORT) --no-browser
+
+# Debian's chromium, for the dashboards' browser test and screenshots (scripts/install_chromium.sh)
+browser:
+	$(HEARTBEAT) --label "installing chromium" -- scripts/install_chromium.sh
+
+# The three Sigma dashboards over the local warehouse (after `make build`), on
+# http://localhost:$(DASHBOARDS_PORT), as AS_USER (a user of seeds/seed_user_region_access.csv; by
+# default its first admin): `make dashboards AS_USER=MARIA_GARCIA` is a regional manager's view.
+# Ctrl-C stops it (docs/dashboards.md).
+DASHBOARDS_PORT ?= 8501
+AS_USER ?=
+dashboards: setup
+	$(BIN)/tools dashboards serve --port $(DASHBOARDS_PORT) $(if $(AS_USER),--user $(AS_USER))
+
+# A PNG of each dashboard page in docs/assets/dashboards (the README shows one), as AS_USER
+dashboard-screenshots: setup browser
+	$(BIN)/tools dashboards screenshot $(if $(AS_USER),--user $(AS_USER))
 
 clean:
 	rm -rf target logs .warehouse

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,22 +26,11 @@ from pathlib import Path
 import duckdb
 
 from tools import paths
+from tools.dashboards.queries import as_user, compile_queries, compiled_queries
 from tools.duckdb_file import open_duckdb
 from tools.errors import ToolError
 
 ROOT = Path(__file__).resolve().parent.parent
-DASHBOARDS = ROOT / "analyses" / "dashboards"
-
-
-def compile_with_dbt(warehouse: Path, workdir: Path, selection: str) -> Path:
-    """`dbt compile --select selection` against the warehouse; the folder of the compiled SQL."""
-    env = dict(os.environ, FIELDFORCE_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="local")
-    command = [str(Path(sys.executable).parent / "dbt"), "compile", "--select", selection,
-               "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}")
-    return workdir / "target" / "compiled" / "dbt_fieldforce"
 
 
 def built_warehouse(parser: argparse.ArgumentParser, warehouse: Path | None) -> tuple[Path, Path]:
@@ -54,22 +42,13 @@ def built_warehouse(parser: argparse.ArgumentParser, warehouse: Path | None) -> 
     return folder, analytics
 
 
-def compiled_queries(warehouse: Path, workdir: Path) -> dict[str, dict[str, str]]:
+def compiled_against(warehouse: Path, workdir: Path) -> dict[str, dict[str, str]]:
     """{dashboard: {tile: SQL}}, compiled by dbt against the warehouse's target."""
-    compiled = compile_with_dbt(warehouse, workdir, "path:analyses/dashboards") / "analyses" / "dashboards"
-    queries: dict[str, dict[str, str]] = defaultdict(dict)
-    for path in sorted(compiled.glob("*.sql")):
-        dashboard, _, tile = path.stem.partition("__")
-        queries[dashboard][tile] = path.read_text()
-    if not queries:
-        sys.exit(f"no dashboard queries compiled from {DASHBOARDS}")
-    return dict(queries)
-
-
-def session(con: duckdb.DuckDBPyConnection, user: str) -> duckdb.DuckDBPyConnection:
-    cursor = con.cursor()
-    cursor.execute("set variable rls_current_user = ?", [user])
-    return cursor
+    env = dict(os.environ, FIELDFORCE_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="local")
+    try:
+        return compiled_queries(compile_queries(ROOT, workdir / "target", env))
+    except ToolError as exc:
+        sys.exit(str(exc))
 
 
 def timed(cursor: duckdb.DuckDBPyConnection, sql: str) -> tuple[float, int]:
@@ -97,7 +76,7 @@ def single_user(con: duckdb.DuckDBPyConnection, queries: dict[str, dict[str, str
             times: list[float] = []
             rows_seen: dict[str, int] = {}
             for user in users:
-                cursor = session(con, user)
+                cursor = as_user(con, user)
                 try:
                     timed(cursor, sql)  # the first read of a table pays for loading it from disk
                     for _ in range(runs):
@@ -123,7 +102,7 @@ def concurrent(con: duckdb.DuckDBPyConnection, queries: dict[str, dict[str, str]
     start = threading.Barrier(sessions)
 
     def one_session(number: int) -> None:
-        cursor = session(con, users[number % len(users)])
+        cursor = as_user(con, users[number % len(users)])
         try:
             start.wait()
             order = list(queries)
@@ -175,7 +154,7 @@ def main() -> None:
     users = [user.strip() for user in args.users.split(",") if user.strip()]
 
     with tempfile.TemporaryDirectory() as workdir:
-        queries = compiled_queries(args.warehouse, Path(workdir))
+        dashboards = compiled_against(args.warehouse, Path(workdir))
     try:
         con = open_duckdb(analytics, read_only=True)
     except ToolError as exc:
@@ -186,10 +165,10 @@ def main() -> None:
         unknown = [user for user in users if user not in known]
         if unknown:
             parser.error(f"--users: {', '.join(unknown)} not in seed_user_region_access")
-        print(f"{analytics}: {sum(len(t) for t in queries.values())} queries of {len(queries)} dashboards, "
+        print(f"{analytics}: {sum(len(t) for t in dashboards.values())} queries of {len(dashboards)} dashboards, "
               f"as {', '.join(users)}")
-        single = single_user(con, queries, users, args.runs)
-        many = concurrent(con, queries, users, args.sessions, args.loads)
+        single = single_user(con, dashboards, users, args.runs)
+        many = concurrent(con, dashboards, users, args.sessions, args.loads)
     finally:
         con.close()
     print(f"\ngoals: single user {'met' if single else 'NOT MET'}; "

@@ -331,6 +331,51 @@ def webhook_serve_command(host: str, port: int, policy: Path | None, ledger: Pat
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+# --- the dashboards, previewed locally (docs/dashboards.md) -----------------------------------
+
+
+@main.group("dashboards", cls=ToolGroup)
+def dashboards_group() -> None:
+    """The three Sigma dashboards over the local warehouse, as a user of seed_user_region_access sees them."""
+
+
+@dashboards_group.command("serve")
+@click.option("--user", default=None, help="Whom to view as (default: the seed's first admin); the sidebar changes it.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@project_dir_option
+def dashboards_serve_command(user: str | None, host: str, port: int, project_dir: Path | None) -> None:
+    """Compile the dashboards' queries, then serve the preview on http://HOST:PORT until Ctrl-C."""
+    import subprocess
+
+    from tools.dashboards.preview import prepare
+    from tools.dashboards.serve import streamlit_command
+
+    preview = prepare(project_dir, user, click.echo)
+    click.echo(f"serving the dashboards on http://{host}:{port}/ as {preview.user} (open it in a browser; "
+               "Ctrl-C stops)")
+    command = streamlit_command(preview.analytics, preview.compiled, preview.root, preview.user, host, port)
+    try:
+        sys.exit(subprocess.run(command, cwd=preview.root, check=False).returncode)
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+@dashboards_group.command("screenshot")
+@click.option("--user", default=None, help="Whom to view as (default: the seed's first admin).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for <dashboard>.png (default: the project's docs/assets/dashboards).")
+@project_dir_option
+def dashboards_screenshot_command(user: str | None, out: Path | None, project_dir: Path | None) -> None:
+    """Serve the preview, open each dashboard in headless chromium and save a PNG of it."""
+    from tools.dashboards.preview import SCREENSHOTS_DIR, prepare, take_screenshots
+
+    preview = prepare(project_dir, user, click.echo)
+    click.echo(f"photographing the three dashboards as {preview.user}")
+    for path in take_screenshots(preview, out or preview.root / SCREENSHOTS_DIR, click.echo):
+        click.echo(f"wrote {path}")
+
+
 # --- Snowflake production path (docs/snowflake.md) ------------------------------------------
 
 

@@ -22,6 +22,7 @@ final as (
         daily.region_code,
         daily.jobs_scheduled,
         daily.jobs_completed,
+        daily.completed_job_amount,
         daily.jobs_cancelled,
         daily.completion_rate,
         daily.on_time_arrival_rate,

@@ -289,6 +289,21 @@ def test_sigma_reads_region_scoped_marts_only_through_their_secure_views(manifes
         assert used and used <= sigma, f"{exposure['name']} reads {sorted(used - sigma)}"
 
 
+def test_the_dashboards_read_only_what_sigmas_role_may_read(grants: Grants, relations: dict[str, Relation],
+                                                            manifest: dict) -> None:
+    """The queries the three dashboards send (analyses/dashboards), which the local preview runs too
+    (tools/dashboards), read relations SIGMA_BI_ROLE may select, by prod's own grants."""
+    analyses = [n for n in manifest["nodes"].values()
+                if n["resource_type"] == "analysis" and n["original_file_path"].startswith("analyses/dashboards/")]
+    assert len(analyses) >= 9
+    by_id = {n["unique_id"]: n for n in _nodes(manifest)}
+    sigma = readable(grants, "SIGMA_BI_ROLE", relations.values())
+    assert "ANALYTICS_MARTS.FINANCE.FCT_REVENUE" in relations and "ANALYTICS_MARTS.FINANCE.FCT_REVENUE" not in sigma
+    for analysis in analyses:
+        reads = {_relation_name(by_id[i]) for i in analysis["depends_on"]["nodes"]}
+        assert reads and reads <= sigma, f"{analysis['name']} reads {sorted(reads - sigma)}"
+
+
 def _classified_by_name(manifest: dict) -> dict[str, dict[str, str]]:
     return {_relation_name(n): _classified(n) for n in _nodes(manifest)}
 

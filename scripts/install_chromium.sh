@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian's chromium, which the dashboard preview's browser test and screenshots drive (Playwright;
+# its own browser download needs the internet, Debian's package does not). Installed once.
+set -euo pipefail
+if command -v chromium >/dev/null 2>&1; then
+    exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "error: chromium is not installed, and this user can neither apt-get nor sudo: install Debian's package chromium" >&2
+    exit 1
+fi
+echo "[browser] installing Debian's chromium (apt-get, about a minute the first time)"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+chromium --version
