@@ -10,7 +10,7 @@ SEED ?= 42
 STAMP := $(VENV)/.installed
 
 .PHONY: setup build raw dbt-build full-tests test lint score pytest bench docs docs-serve metrics browser \
-	dashboards dashboard-screenshots clean
+	dashboards dashboard-screenshots mermaid diagrams clean
 
 # A line per phase, and scripts/heartbeat.py on the long quiet ones (the install, dbt's parse),
 # so that no stretch of a first `make build` is silent for more than about ten seconds.
@@ -57,7 +57,7 @@ score: setup
 # Two workers, one test file each at a time (a file's module fixtures build one warehouse): most
 # of a test's time is one dbt process, which uses one core at a time while it parses.
 PYTEST_WORKERS ?= 2
-pytest: setup browser
+pytest: setup browser mermaid
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: setup
@@ -93,6 +93,20 @@ dashboards: setup
 # A PNG of each dashboard page in docs/assets/dashboards (the README shows one), as AS_USER
 dashboard-screenshots: setup browser
 	$(BIN)/tools dashboards screenshot $(if $(AS_USER),--user $(AS_USER))
+
+# Mermaid (pinned by scripts/diagrams/package-lock.json), which draws the pictures in chromium
+MERMAID_JS := scripts/diagrams/node_modules/mermaid/dist/mermaid.min.js
+mermaid: $(MERMAID_JS)
+$(MERMAID_JS): scripts/diagrams/package.json scripts/diagrams/package-lock.json
+	@echo "[diagrams] installing Mermaid (npm ci, scripts/diagrams)"
+	npm ci --prefix scripts/diagrams --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(MERMAID_JS)
+
+# The ERD of the marts and the lineage of the layers (docs/assets/*.svg, with their Mermaid text),
+# from the manifest; a test fails when they no longer match it (tools diagrams --check)
+diagrams: setup browser mermaid
+	$(BIN)/dbt parse --quiet
+	$(BIN)/tools diagrams
 
 clean:
 	rm -rf target logs .warehouse

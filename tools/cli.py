@@ -376,6 +376,42 @@ def dashboards_screenshot_command(user: str | None, out: Path | None, project_di
         click.echo(f"wrote {path}")
 
 
+@main.command("diagrams")
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="dbt's manifest (default: the project's target/manifest.json; `dbt parse` writes it).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a picture differs from the manifest.")
+@project_dir_option
+def diagrams_command(manifest: Path | None, check: bool, project_dir: Path | None) -> None:
+    """The ERD of the marts and the lineage of the layers in docs/assets (.mmd and .svg), from the manifest."""
+    import json
+
+    from tools import diagrams
+    from tools.fsio import atomic_write
+
+    root = paths.project_root(project_dir)
+    manifest = manifest or root / "target" / "manifest.json"
+    try:
+        loaded = json.loads(manifest.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ToolError(f"cannot read {manifest}: {exc.strerror or exc} (run `dbt parse` first)") from exc
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"{manifest} is not JSON ({exc.msg}, line {exc.lineno}): run `dbt parse` again") from exc
+    if not isinstance(loaded, dict):
+        raise ToolError(f"{manifest} is not a dbt manifest")
+    found = diagrams.diagrams(loaded)
+    assets = root / diagrams.ASSETS_DIR
+    if check:
+        problems = diagrams.stale(found, assets)
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            click.echo("regenerate them: make diagrams", err=True)
+        sys.exit(1 if problems else 0)
+    click.echo(f"drawing {len(found)} diagrams with Mermaid in headless chromium")
+    for path in diagrams.write(found, diagrams.render_svg(found, root / diagrams.MERMAID_JS), assets, atomic_write):
+        click.echo(f"wrote {path}")
+
+
 # --- Snowflake production path (docs/snowflake.md) ------------------------------------------
 
 
