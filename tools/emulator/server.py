@@ -41,6 +41,7 @@ def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.
         wal = raw_file.with_name(raw_file.name + ".wal")
         if wal.exists():  # the loader's last writes, not yet checkpointed into the file
             shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+        upper_case_columns(target)
     # the module: the package's `fakesnow.server` attribute is also the name of a function
     fakesnow_server = importlib.import_module("fakesnow.server")
     fs = FakeSnow(db_path=db_path)
@@ -68,6 +69,28 @@ def serve(port: int, db_path: Path, raw_file: Path | None, host: str = "127.0.0.
         for (name,) in con.execute("select database_name from duckdb_databases() "
                                    "where not internal and path is not null").fetchall():
             con.execute(f'checkpoint "{name}"')
+        con.close()
+
+
+def upper_case_columns(database: Path) -> int:
+    """Name every column of the raw copy in upper case, as Fivetran lands them in Snowflake (the
+    generator writes DuckDB's lower case). DuckDB keeps a column's stored case in a query's result
+    (`select first_name` answers `first_name`), so without this the emulator would describe a
+    model's columns in a case Snowflake never uses, and dbt's contract checks, which compare names
+    exactly, would fail there only. Returns how many columns it renamed."""
+    import duckdb
+
+    con = duckdb.connect(str(database))
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database() and column_name <> upper(column_name) "
+            "and table_schema not in ('information_schema', 'pg_catalog')").fetchall()
+        for schema, table, column in columns:
+            con.execute(f'alter table "{schema}"."{table}" rename column "{column}" to "{column.upper()}"')
+        con.execute("checkpoint")
+        return len(columns)
+    finally:
         con.close()
 
 

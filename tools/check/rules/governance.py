@@ -287,9 +287,6 @@ def pii_values(project: Project) -> Iterator[Violation]:
                             f"{hint}, or `pii: none` if it is not personal data", subject)
 
 
-# Enforced on every target but the Snowflake emulator, which names some columns of a query's
-# schema in lower case where Snowflake does not (docs/governance.md); DuckDB and Snowflake enforce.
-CONTRACT_ENFORCED = (True, "{{ target.name != 'emulator' }}")
 
 
 @rule("GOV005", "certified-under-contract",
@@ -314,7 +311,7 @@ def certified_under_contract(project: Project) -> Iterator[Violation]:
         problems = []
         if setting("access") != "public":
             problems.append("`access: public`")
-        if not (isinstance(contract, Mapping) and contract.get("enforced") in CONTRACT_ENFORCED):
+        if not (isinstance(contract, Mapping) and contract.get("enforced") is True):
             problems.append("`contract: {enforced: true}`")
         if not setting("group"):
             problems.append("a group (its owner; `+group` per folder in dbt_project.yml)")

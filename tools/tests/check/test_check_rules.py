@@ -518,6 +518,9 @@ def test_the_registry_stamps_each_violation_with_its_rules_code_and_refuses_a_co
     ("      access: public\n", "", "`access: public`"),
     ("      contract: {enforced: true}\n", "", "`contract: {enforced: true}`"),
     ("      contract: {enforced: true}\n", "      contract: {enforced: false}\n", "`contract: {enforced: true}`"),
+    # a contract enforced on some targets only is not one: every target enforces it
+    ("      contract: {enforced: true}\n", "      contract: {enforced: \"{{ target.name != 'emulator' }}\"}\n",
+     "`contract: {enforced: true}`"),
     ("        data_type: varchar\n", "", "a data_type on customer_name"),
 ])
 def test_a_certified_model_is_public_under_an_enforced_contract(good: Path, old: str, new: str, lacks: str) -> None:

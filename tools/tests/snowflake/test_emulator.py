@@ -115,6 +115,12 @@ def test_build_sync_incremental_build_equal_duckdb(tmp_path: Path) -> None:
     kinds = {r["unique_id"].split(".")[0] for r in results}
     assert {"model", "seed", "snapshot", "test", "unit_test"} <= kinds
     assert {r["status"] for r in results} <= {"success", "pass", "no-op"}
+    # the certified models' contracts were enforced there: the emulator describes columns as Snowflake does
+    manifest = json.loads((tmp_path / "target_emulator" / "manifest.json").read_text())["nodes"]
+    certified = [n for n in manifest.values() if n["resource_type"] == "model" and n["config"]["meta"].get("certified")]
+    assert len(certified) >= 15 and all(n["contract"]["enforced"] is True for n in certified)
+    assert {"model.dbt_fieldforce.v_dim_customers_rls", "model.dbt_fieldforce.v_fct_jobs_rls"} <= \
+        {r["unique_id"] for r in results if r["status"] == "success"}
     # with governance on: the audit view over account usage, and the marts' masking post-hooks
     assert "model.dbt_fieldforce.v_data_access_log" in {r["unique_id"] for r in results}
     # the run history's hooks and models ran on the emulator too (they are not compared: run ids differ)
