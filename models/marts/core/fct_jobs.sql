@@ -3,7 +3,7 @@
         materialized='incremental',
         unique_key='job_id',
         incremental_strategy='rebuild_keys',
-        on_schema_change='sync_all_columns',
+        on_schema_change='append_new_columns',
         cluster_by=['job_completed_date', 'customer_id'],
     )
 }}
