@@ -83,7 +83,7 @@ browser:
 
 # The three Sigma dashboards over the local warehouse (after `make build`), on
 # http://localhost:$(DASHBOARDS_PORT), as AS_USER (a user of seeds/seed_user_region_access.csv; by
-# default its first admin): `make dashboards AS_USER=MARIA_GARCIA` is a regional manager's view.
+# default its admin first by name): `make dashboards AS_USER=MARIA_GARCIA` is a regional manager's view.
 # Ctrl-C stops it (docs/dashboards.md).
 DASHBOARDS_PORT ?= 8501
 AS_USER ?=
@@ -105,7 +105,7 @@ $(MERMAID_JS): scripts/diagrams/package.json scripts/diagrams/package-lock.json
 # The ERD of the marts and the lineage of the layers (docs/assets/*.svg, with their Mermaid text),
 # from the manifest; a test fails when they no longer match it (tools diagrams --check)
 diagrams: setup browser mermaid
-	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt parse --quiet --target local
 	$(BIN)/tools diagrams
 
 clean:

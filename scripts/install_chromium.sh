@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Debian's chromium, which the dashboard preview's browser test and screenshots drive (Playwright;
-# its own browser download needs the internet, Debian's package does not). Installed once.
+# Debian's chromium, which the dashboard preview's browser test, its screenshots and the diagrams
+# drive (Playwright; its own browser download is from Google's servers, Debian's package comes from
+# the apt mirrors). Installed once.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
     exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: chromium is not installed and this is not a Debian-like system (no apt-get): install chromium, on PATH as chromium" >&2
+    exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then
     sudo=""

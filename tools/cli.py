@@ -340,29 +340,26 @@ def dashboards_group() -> None:
 
 
 @dashboards_group.command("serve")
-@click.option("--user", default=None, help="Whom to view as (default: the seed's first admin); the sidebar changes it.")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--user", default=None,
+              help="Whom to view as (default: the seed's admin first by name); the sidebar changes it.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Where to listen. There is no sign-in: whoever reaches it may view as any user.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @project_dir_option
 def dashboards_serve_command(user: str | None, host: str, port: int, project_dir: Path | None) -> None:
     """Compile the dashboards' queries, then serve the preview on http://HOST:PORT until Ctrl-C."""
-    import subprocess
-
     from tools.dashboards.preview import prepare
-    from tools.dashboards.serve import streamlit_command
+    from tools.dashboards.serve import run_foreground, streamlit_command
 
     preview = prepare(project_dir, user, click.echo)
     click.echo(f"serving the dashboards on http://{host}:{port}/ as {preview.user} (open it in a browser; "
                "Ctrl-C stops)")
     command = streamlit_command(preview.analytics, preview.compiled, preview.root, preview.user, host, port)
-    try:
-        sys.exit(subprocess.run(command, cwd=preview.root, check=False).returncode)
-    except KeyboardInterrupt:
-        sys.exit(0)
+    sys.exit(run_foreground(command, preview.root))
 
 
 @dashboards_group.command("screenshot")
-@click.option("--user", default=None, help="Whom to view as (default: the seed's first admin).")
+@click.option("--user", default=None, help="Whom to view as (default: the seed's admin first by name).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for <dashboard>.png (default: the project's docs/assets/dashboards).")
 @project_dir_option
@@ -383,21 +380,11 @@ def dashboards_screenshot_command(user: str | None, out: Path | None, project_di
 @project_dir_option
 def diagrams_command(manifest: Path | None, check: bool, project_dir: Path | None) -> None:
     """The ERD of the marts and the lineage of the layers in docs/assets (.mmd and .svg), from the manifest."""
-    import json
-
     from tools import diagrams
     from tools.fsio import atomic_write
 
     root = paths.project_root(project_dir)
-    manifest = manifest or root / "target" / "manifest.json"
-    try:
-        loaded = json.loads(manifest.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ToolError(f"cannot read {manifest}: {exc.strerror or exc} (run `dbt parse` first)") from exc
-    except json.JSONDecodeError as exc:
-        raise ToolError(f"{manifest} is not JSON ({exc.msg}, line {exc.lineno}): run `dbt parse` again") from exc
-    if not isinstance(loaded, dict):
-        raise ToolError(f"{manifest} is not a dbt manifest")
+    loaded = diagrams.load_manifest(manifest or root / "target" / "manifest.json")
     found = diagrams.diagrams(loaded)
     assets = root / diagrams.ASSETS_DIR
     if check:

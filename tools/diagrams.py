@@ -9,6 +9,7 @@ the manifest alone: no browser, no Node.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,8 +24,9 @@ ASSETS_DIR = Path("docs") / "assets"
 MERMAID_JS = Path("scripts") / "diagrams" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 SOURCE_HASH = re.compile(r"<!-- mermaid source sha256: ([0-9a-f]{64}) -->")
 LAYERS = ("raw", "seeds", "staging", "intermediate", "snapshots", "marts", "exposures")
-LAYER_TITLES = {"raw": "Raw (Fivetran)", "seeds": "Seeds", "staging": "Staging", "intermediate": "Intermediate",
-                "snapshots": "Snapshots", "marts": "Marts", "exposures": "Sigma dashboards"}
+LAYER_TITLES = {"raw": "Raw (Fivetran, dbt's run history)", "seeds": "Seeds", "staging": "Staging",
+                "intermediate": "Intermediate", "snapshots": "Snapshots", "marts": "Marts",
+                "exposures": "Sigma dashboards"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,19 @@ class Diagram:
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """dbt's manifest.json, or one sentence saying why it cannot be read."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ToolError(f"cannot read {path}: {exc.strerror or exc} (run `dbt parse` first)") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ToolError(f"{path} is not JSON ({exc}): run `dbt parse` again") from exc
+    if not isinstance(loaded, dict):
+        raise ToolError(f"{path} is not a dbt manifest")
+    return loaded
 
 
 def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -203,6 +218,8 @@ def stale(diagrams_now: list[Diagram], assets: Path) -> list[str]:
 
 def render_svg(diagrams_now: list[Diagram], mermaid_js: Path) -> dict[str, str]:
     """{name: SVG} drawn by Mermaid in headless chromium, each headed by its source's hash."""
+    from playwright.sync_api import Error
+
     from tools.dashboards.browser import headless_chromium
 
     if not mermaid_js.is_file():
@@ -219,8 +236,11 @@ def render_svg(diagrams_now: list[Diagram], mermaid_js: Path) -> dict[str, str]:
                           " htmlLabels: false, er: {useMaxWidth: false},"
                           " flowchart: {useMaxWidth: false, htmlLabels: false, wrappingWidth: 400}})")
             for diagram in diagrams_now:
-                svg = page.evaluate("async ([id, text]) => (await mermaid.render(id, text)).svg",
-                                    [diagram.name, diagram.source])
+                try:
+                    svg = page.evaluate("async ([id, text]) => (await mermaid.render(id, text)).svg",
+                                        [diagram.name, diagram.source])
+                except Error as exc:
+                    raise ToolError(f"Mermaid could not draw {diagram.name}: {exc.message.splitlines()[0]}") from None
                 drawn[diagram.name] = f"<!-- mermaid source sha256: {diagram.digest} -->\n{svg}\n"
         finally:
             page.close()

@@ -29,7 +29,7 @@ final as (
         daily.active_technicians,
         daily.distance_miles
     from daily
-    inner join window_start on daily.report_date >= window_start.start_date
+    inner join window_start on daily.report_date > window_start.start_date
 
 )
 

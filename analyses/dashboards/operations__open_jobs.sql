@@ -24,7 +24,7 @@ final as (
         sum(board.jobs) as jobs,
         sum(board.total_amount) as total_amount
     from board
-    inner join window_start on board.scheduled_date >= window_start.start_date
+    inner join window_start on board.scheduled_date > window_start.start_date
     group by board.scheduled_date, board.job_status, board.job_priority
 
 )

@@ -34,7 +34,7 @@ final as (
             as on_time_arrival_rate,
         sum(performance.distance_miles) as distance_miles
     from performance
-    inner join window_start on performance.work_date >= window_start.start_date
+    inner join window_start on performance.work_date > window_start.start_date
     inner join technicians on performance.technician_id = technicians.technician_id
     group by technicians.technician_name, technicians.region_code, technicians.skill_level
 

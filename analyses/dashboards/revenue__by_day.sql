@@ -30,7 +30,7 @@ final as (
         sum(revenue.total_amount) as revenue_amount,
         sum(revenue.invoice_count) as paid_invoices
     from revenue
-    inner join window_start on revenue.revenue_date >= window_start.start_date
+    inner join window_start on revenue.revenue_date > window_start.start_date
     inner join dates on revenue.revenue_date = dates.date_day
     group by dates.date_day, dates.day_name, dates.is_business_day
 

@@ -12,10 +12,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.navigation.page import Page as StreamlitPage
 
 from tools.dashboards import pages, queries
 from tools.errors import ToolError
@@ -84,7 +84,7 @@ def _dashboard_page(dashboard: queries.Dashboard, tiles: dict[str, str], analyti
     st.caption(f"Shown as {user.user_name}.")
 
 
-def _overview_page(links: dict[queries.Dashboard, Any], region_codes: dict[int, str],
+def _overview_page(links: dict[queries.Dashboard, StreamlitPage], region_codes: dict[int, str],
                    user: queries.UserAccess) -> None:
     st.title("FieldForce dashboards: local preview")
     visible = user.regions(region_codes)

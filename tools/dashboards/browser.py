@@ -3,29 +3,31 @@ page shows once its queries have run, and its screenshot."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Error, ViewportSize, sync_playwright
 
 from tools.errors import ToolError
 
 # Debian's package (apt-get install chromium); Playwright's own download needs the internet.
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 LOAD_TIMEOUT_MS = 60_000
-VIEWPORT = {"width": 1400, "height": 1800}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1800}
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What a loaded page shows: its KPI tiles {label: (value, delta)} and its tables
-    {title: rows of cell texts, the header row first}."""
+    """What a loaded page shows: its KPI tiles {label: (value, delta)}, its tables {title: rows of
+    cell texts, the header row first}, its messages (errors and notes) and all its text."""
 
     kpis: dict[str, tuple[str, str | None]]
     tables: dict[str, list[list[str]]]
+    alerts: list[str]
     text: str
 
 
@@ -40,9 +42,13 @@ def chromium_path() -> str:
 
 @contextmanager
 def headless_chromium() -> Iterator[Browser]:
+    path = chromium_path()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            browser = playwright.chromium.launch(executable_path=path, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+        except Error as exc:
+            raise ToolError(f"{path} could not start headless: {exc.message.splitlines()[0]}") from None
         try:
             yield browser
         finally:
@@ -67,18 +73,20 @@ _READ_PAGE = """() => {
         tables[title] = [...el.querySelectorAll('tr')].map(
             (tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.innerText.trim()));
     }
-    return {kpis, tables, text: document.body.innerText};
+    const alerts = [...document.querySelectorAll('[data-testid="stAlert"]')].map(text);
+    return {kpis, tables, alerts, text: document.body.innerText};
 }"""
 
 
 def load(browser: Browser, url: str, screenshot: Path | None = None) -> Shown:
-    """Open `url`, wait until the app has run the page (its closing caption "Shown as ..." or an
-    error is drawn, then every placeholder and chart), and read it; with `screenshot`, also save a
-    PNG of the window (VIEWPORT: the KPI tiles, the first charts and tables)."""
-    page = browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+    """Open `url`, wait until the app has run the page (its closing caption "Shown as ..." or a
+    message is drawn, then every placeholder and chart), and read it; with `screenshot`, also save
+    a PNG of the window (VIEWPORT: the KPI tiles, the first charts and tables)."""
+    page = browser.new_page(viewport=VIEWPORT)
     try:
         page.goto(url, timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_selector('text=/^Shown as |^Unknown user|^No /', timeout=LOAD_TIMEOUT_MS)
+        done = page.locator('[data-testid="stAlert"]').or_(page.get_by_text(re.compile(r"^Shown as ")))
+        done.first.wait_for(timeout=LOAD_TIMEOUT_MS)
         # Streamlit draws the page's last element before the ones above it have finished
         # (placeholders, "skeletons"), and charts after that
         page.wait_for_function(_DRAWN, timeout=LOAD_TIMEOUT_MS)
@@ -87,6 +95,8 @@ def load(browser: Browser, url: str, screenshot: Path | None = None) -> Shown:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot))
         return Shown({label: (value, delta) for label, (value, delta) in read["kpis"].items()},
-                     read["tables"], read["text"])
+                     read["tables"], read["alerts"], read["text"])
+    except Error as exc:
+        raise ToolError(f"{url} did not load in chromium: {exc.message.splitlines()[0]}") from None
     finally:
         page.close()

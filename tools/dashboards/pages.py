@@ -96,12 +96,13 @@ def executive(answers: Answers, region_codes: dict[int, str]) -> Page:
     ytd_jobs, ytd_jobs_target = _total(regions, "ytd_jobs_completed"), _total(regions, "ytd_jobs_target")
     kpis = [
         Kpi(f"Revenue, {_month(latest)}", money(month_revenue), _of_target(month_revenue, month_target)),
-        Kpi("Revenue, year to date", money(ytd_revenue), _of_target(ytd_revenue, ytd_target)),
-        Kpi("Jobs completed, year to date", count(ytd_jobs), _of_target(ytd_jobs, ytd_jobs_target)),
-        Kpi("New customers, year to date", count(_total(regions, "ytd_new_customers"))),
+        # the calendar year, as the executive summary's months (the Revenue page's is fiscal)
+        Kpi(f"Revenue, {latest:%Y} to date", money(ytd_revenue), _of_target(ytd_revenue, ytd_target)),
+        Kpi(f"Jobs completed, {latest:%Y} to date", count(ytd_jobs), _of_target(ytd_jobs, ytd_jobs_target)),
+        Kpi(f"New customers, {latest:%Y} to date", count(_total(regions, "ytd_new_customers"))),
     ]
     by_region = Table(
-        "By region, year to date",
+        f"By region, {latest:%Y} to date",
         ["Region", "Revenue", "Revenue target", "Attainment", "Jobs completed", "Jobs attainment", "New customers"],
         [[r["region_code"], money(r["ytd_revenue"]), money(r["ytd_target"]), rate(r["ytd_revenue_attainment"]),
           count(r["ytd_jobs_completed"]), rate(r["ytd_jobs_attainment"]), count(r["ytd_new_customers"])]

@@ -30,7 +30,7 @@ class Preview:
 
 def viewer(users: dict[str, queries.UserAccess], name: str | None) -> str:
     """`name` as the views compare it (upper case), checked against the seed; without one, the
-    seed's first admin."""
+    seed's admin first in alphabetical order."""
     if name is None:
         admins = sorted(u.user_name for u in users.values() if u.is_admin)
         if not admins:
@@ -48,34 +48,39 @@ def prepare(project_dir: Path | None, user: str | None, echo: Callable[[str], No
         raise ToolError(queries.no_warehouse(analytics))
     chosen = viewer(queries.user_access(root), user)
     echo(f"compiling the dashboards' queries ({queries.QUERIES_DIR})")
-    # dbt's own setting of where it writes (a test keeps the checkout's target/ untouched)
+    # dbt's own setting of where it writes (a test keeps the checkout's target/ untouched); the
+    # preview reads the local DuckDB warehouse, so the queries are compiled for it
     target = Path(os.environ.get("DBT_TARGET_PATH") or root / "target")
-    compiled = queries.compile_queries(root, target if target.is_absolute() else root / target)
+    compiled = queries.compile_queries(root, target if target.is_absolute() else root / target,
+                                       {**os.environ, "DBT_TARGET": "local"})
     queries.compiled_queries(compiled)  # all three dashboards are there, or say which is not
     return Preview(root, analytics, compiled, chosen)
 
 
 def take_screenshots(preview: Preview, out: Path, echo: Callable[[str], None]) -> list[Path]:
-    """A PNG of each dashboard page as the preview's user, in `out` (<dashboard>.png). They are taken into a
-    scratch folder and moved into `out` only when all three were taken."""
+    """A PNG of each dashboard page as the preview's user, in `out` (<dashboard>.png). They are
+    taken into a scratch folder and put into `out` only when all three were taken, each by a rename."""
     from tools.dashboards.browser import headless_chromium, load
     from tools.dashboards.serve import serving
 
     user = preview.user
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".screenshots-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="fieldforce-screenshots-") as scratch:
         taken = []
         with serving(preview.analytics, preview.compiled, preview.root, user) as address, \
                 headless_chromium() as browser:
             for dashboard in queries.DASHBOARDS:
                 shot = Path(scratch) / f"{dashboard.name}.png"
                 shown = load(browser, f"{address}/{dashboard.name}?user={user}", shot)
-                if not shown.kpis:
-                    raise ToolError(f"the {dashboard.title} page shows no figures as {user}: {shown.text[:300]}")
+                if shown.alerts or not shown.kpis:
+                    raise ToolError(f"the {dashboard.title} page shows no figures as {user}: "
+                                    f"{'; '.join(shown.alerts) or shown.text[:300]}")
                 taken.append(shot)
                 echo(f"  {dashboard.title}: {len(shown.kpis)} KPI tiles, {len(shown.tables)} tables")
+        out.mkdir(parents=True, exist_ok=True)
         written = []
         for shot in taken:
-            shutil.move(shot, out / shot.name)
+            partial = out / f".{shot.name}.tmp"
+            shutil.copyfile(shot, partial)
+            os.replace(partial, out / shot.name)
             written.append(out / shot.name)
         return written

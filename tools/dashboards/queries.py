@@ -146,8 +146,13 @@ def run_tiles(analytics: Path, user: str, tiles: dict[str, str]) -> dict[str, tu
         cursor = as_user(con, user)
         answers = {}
         for tile, sql in tiles.items():
-            cursor.execute(sql)
-            answers[tile] = ([column[0] for column in cursor.description or []], cursor.fetchall())
+            try:
+                cursor.execute(sql)
+                answers[tile] = ([column[0] for column in cursor.description or []], cursor.fetchall())
+            except duckdb.Error as exc:
+                # most often a warehouse built before the queries last changed
+                raise ToolError(f"the tile {tile} failed on {analytics}: {str(exc).splitlines()[0]} "
+                                "(rebuild the warehouse: `make build`)") from None
         return answers
     finally:
         con.close()

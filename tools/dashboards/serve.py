@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,34 +39,46 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+def run_foreground(command: list[str], cwd: Path) -> int:
+    """Streamlit in this terminal until Ctrl-C, which ends it cleanly: its exit status."""
+    try:
+        return subprocess.run(command, cwd=cwd, check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 @contextmanager
 def serving(analytics: Path, compiled: Path, project_root: Path, user: str, port: int | None = None,
             host: str = "127.0.0.1") -> Iterator[str]:
-    """The app served on `host:port` (a free port by default) until the block ends; its address."""
+    """The app served on `host:port` (a free port by default) until the block ends; its address.
+    Its output goes to a scratch file (a pipe nobody reads would fill and stall it), whose tail
+    explains a server that did not start."""
     port = port or free_port(host)
     command = streamlit_command(analytics, compiled, project_root, user, host, port)
-    server = subprocess.Popen(command, cwd=project_root, env=dict(os.environ), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
     address = f"http://{host}:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                output = server.stdout.read() if server.stdout else ""
-                raise ToolError(f"streamlit exited with {server.returncode} before serving: {output.strip()[-2000:]}")
-            try:
-                if httpx.get(f"{address}/_stcore/health", timeout=2).text.strip() == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise ToolError(f"streamlit did not answer on {address} within {STARTUP_SECONDS} s")
-            time.sleep(0.25)
-        yield address
-    finally:
-        server.terminate()
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(command, cwd=project_root, env=dict(os.environ), stdout=log,
+                                  stderr=subprocess.STDOUT, text=True)
         try:
-            server.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                if server.poll() is not None:
+                    log.seek(0)
+                    raise ToolError(f"streamlit exited with {server.returncode} before serving: "
+                                    f"{log.read().strip()[-2000:]}")
+                try:
+                    if httpx.get(f"{address}/_stcore/health", timeout=2).text.strip() == "ok":
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise ToolError(f"streamlit did not answer on {address} within {STARTUP_SECONDS} s")
+                time.sleep(0.25)
+            yield address
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

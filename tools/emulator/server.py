@@ -85,7 +85,9 @@ def upper_case_columns(database: Path) -> int:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
             "where table_catalog = current_database() and column_name <> upper(column_name) "
-            "and table_schema not in ('information_schema', 'pg_catalog')").fetchall()
+            "and table_schema not in ('information_schema', 'pg_catalog') and (table_schema, table_name) in "
+            "(select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE')"
+        ).fetchall()
         for schema, table, column in columns:
             con.execute(f'alter table "{schema}"."{table}" rename column "{column}" to "{column.upper()}"')
         con.execute("checkpoint")

@@ -287,8 +287,6 @@ def pii_values(project: Project) -> Iterator[Violation]:
                             f"{hint}, or `pii: none` if it is not personal data", subject)
 
 
-
-
 @rule("GOV005", "certified-under-contract",
       "Certified models are `access: public` with an enforced contract (a data_type on every column), "
       "belong to a group (their owner) and carry a domain tag.")

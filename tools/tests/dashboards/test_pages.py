@@ -36,9 +36,9 @@ def test_the_executive_tiles_add_the_regions_up_and_weigh_attainment_by_target()
     ), {})
     assert [(k.label, k.value, k.delta) for k in page.kpis] == [
         ("Revenue, November 2026", "$100", "33.5% of target"),
-        ("Revenue, year to date", "$4,000", "100.0% of target"),
-        ("Jobs completed, year to date", "40", "50.0% of target"),
-        ("New customers, year to date", "2", None),
+        ("Revenue, 2026 to date", "$4,000", "100.0% of target"),
+        ("Jobs completed, 2026 to date", "40", "50.0% of target"),
+        ("New customers, 2026 to date", "2", None),
     ]
     by_region, trend, customers = page.blocks
     assert isinstance(by_region, pages.Table) and by_region.rows[1][:4] == ["MA", "$3,000", "$2,000", "150.0%"]

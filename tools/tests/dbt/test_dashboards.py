@@ -88,10 +88,10 @@ def test_the_executive_page_shows_the_summary_of_the_users_regions(built: Wareho
         where report_month between date_trunc('year', latest.month) and latest.month
         group by latest.month""")
     _shows(shown.kpis, f"Revenue, {latest:%B %Y}", float(month_revenue), float(month_target))
-    _shows(shown.kpis, "Revenue, year to date", float(revenue), float(target))
-    _shows(shown.kpis, "Jobs completed, year to date", jobs, jobs_target)
-    _shows(shown.kpis, "New customers, year to date", new_customers)
-    header, *rows = shown.tables["By region, year to date"]
+    _shows(shown.kpis, f"Revenue, {latest:%Y} to date", float(revenue), float(target))
+    _shows(shown.kpis, f"Jobs completed, {latest:%Y} to date", jobs, jobs_target)
+    _shows(shown.kpis, f"New customers, {latest:%Y} to date", new_customers)
+    header, *rows = shown.tables[f"By region, {latest:%Y} to date"]
     assert header[0] == "Region"
     assert sorted(row[0] for row in rows) == sorted(regions.values())
     assert abs(sum(_number(row[1]) for row in rows) - float(revenue)) <= 0.5 * len(rows)
@@ -113,8 +113,8 @@ def test_the_revenue_page_shows_the_paid_revenue_of_the_users_regions(built: War
             select fiscal_year from main_core.dim_date, latest where date_day = latest.day
         )
         select
-            sum(total_amount) filter (where revenue_date >= latest.day - interval 90 day),
-            sum(invoice_count) filter (where revenue_date >= latest.day - interval 90 day),
+            sum(total_amount) filter (where revenue_date > latest.day - interval 90 day),
+            sum(invoice_count) filter (where revenue_date > latest.day - interval 90 day),
             sum(total_amount) filter (where dates.fiscal_year = this_year.fiscal_year)
         from revenue
         cross join latest
@@ -133,13 +133,15 @@ def test_the_operations_page_shows_the_last_30_days_of_the_users_regions(built: 
                                                                          user: str) -> None:
     regions = _regions(user)
     shown = _load(chromium, site, "operations", user)
-    [(scheduled, completed, value, miles)] = built.query(f"""
+    [(span, scheduled, completed, value, miles)] = built.query(f"""
         with daily as (
             select * from main_operations.rpt_operations_daily where region_id in ({_in(regions)})
         )
-        select sum(jobs_scheduled), sum(jobs_completed), sum(completed_job_amount), sum(distance_miles)
+        select max(report_date) - min(report_date), sum(jobs_scheduled), sum(jobs_completed), sum(completed_job_amount),
+            sum(distance_miles)
         from daily
-        where report_date >= (select max(report_date) from daily) - interval 30 day""")
+        where report_date > (select max(report_date) from daily) - interval 30 day""")
+    assert span <= 29  # "30 days" spans 30 dates, the last one included
     _shows(shown.kpis, "Jobs scheduled, 30 days", scheduled)
     _shows(shown.kpis, "Jobs completed, 30 days", completed)
     _shows(shown.kpis, "Completed job value, 30 days", float(value))

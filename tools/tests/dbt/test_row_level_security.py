@@ -301,7 +301,7 @@ def test_the_job_board_holds_the_jobs_each_user_may_see(built: Warehouse) -> Non
         )
         select jobs.job_scheduled_date, jobs.job_status, jobs.job_priority, count(*), sum(jobs.total_amount)
         from main_core.v_fct_jobs_rls as jobs
-        inner join window_start on jobs.job_scheduled_date >= window_start.start_date
+        inner join window_start on jobs.job_scheduled_date > window_start.start_date
         group by all
         order by 1, 2, 3"""
     for user in ("PRIYA_PATEL", "MARIA_GARCIA", "NOBODY_MAPPED"):

@@ -67,7 +67,7 @@ def test_the_erd_draws_the_mart_tables_with_their_keys_and_joins() -> None:
 
 def test_the_lineage_draws_the_layers_by_folder_with_counts() -> None:
     assert diagrams.lineage_source(_manifest()) == """flowchart LR
-    subgraph layer__raw["Raw (Fivetran)"]
+    subgraph layer__raw["Raw (Fivetran, dbt's run history)"]
         raw__shop["shop<br/>1 table"]
     end
     subgraph layer__staging["Staging"]
