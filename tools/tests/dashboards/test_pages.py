@@ -119,3 +119,18 @@ def test_compiled_queries_name_the_dashboard_without_any(tmp_path: Path) -> None
 def test_a_missing_warehouse_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(ToolError, match=r"no built warehouse at .*analytics.duckdb: build it first \(`make build`\)"):
         queries.run_tiles(tmp_path / "analytics.duckdb", "ANN", {"x": "select 1"})
+
+
+@pytest.mark.parametrize("command", ["serve", "screenshot"])
+def test_the_commands_need_a_built_warehouse_and_say_so(tmp_path: Path, monkeypatch, command: str) -> None:
+    from click.testing import CliRunner
+
+    from tools.cli import main
+    from tools.tests.conftest import PROJECT_ROOT
+
+    monkeypatch.setenv("FIELDFORCE_WAREHOUSE_DIR", str(tmp_path / "nowhere"))
+    result = CliRunner().invoke(main, ["dashboards", command, "--project-dir", str(PROJECT_ROOT)])
+    assert result.exit_code == 1
+    assert result.output == (f"error: no built warehouse at {tmp_path / 'nowhere' / 'analytics.duckdb'}: "
+                             "build it first (`make build`)\n")
+    assert not (tmp_path / "nowhere").exists()
