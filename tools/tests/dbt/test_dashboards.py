@@ -175,11 +175,13 @@ def test_the_sidebar_switches_user_and_the_choice_follows_to_the_other_pages(sit
         page.wait_for_selector(f"text=/^Shown as {REGIONAL}/", timeout=dashboard_browser.LOAD_TIMEOUT_MS)
         assert page.url.endswith(f"/revenue?user={REGIONAL}")
         page.click('[data-testid="stSidebarNav"] a:has-text("Operations")')
-        page.wait_for_selector(f"text=/^Shown as {REGIONAL}/", timeout=dashboard_browser.LOAD_TIMEOUT_MS)
-        assert page.url.endswith(f"/operations?user={REGIONAL}")
+        # the revenue page's caption stays up while the next page runs: wait for the new address and
+        # for the operations page's own tile
+        page.wait_for_url(f"**/operations?user={REGIONAL}", timeout=dashboard_browser.LOAD_TIMEOUT_MS)
         label = "Jobs completed, 30 days"
-        shown = page.inner_text(f'[data-testid="stMetric"]:has-text("{label}") [data-testid="stMetricValue"]')
-        assert shown == regional[label][0]
+        tile = page.locator(f'[data-testid="stMetric"]:has-text("{label}") [data-testid="stMetricValue"]')
+        tile.wait_for(timeout=dashboard_browser.LOAD_TIMEOUT_MS)
+        assert tile.inner_text() == regional[label][0]
     finally:
         page.close()
 
