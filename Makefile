@@ -20,7 +20,7 @@ HEARTBEAT := $(PYTHON) scripts/heartbeat.py --every 10
 $(STAMP): pyproject.toml constraints.txt
 	@echo "[setup] creating the environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	@echo "[setup] installing the pinned packages (constraints.txt; about 1.5 minutes on a fresh machine)"
+	@echo "[setup] installing the pinned packages (constraints.txt; about 50 s on a fresh machine)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(HEARTBEAT) --label "installing pinned packages" -- $(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)

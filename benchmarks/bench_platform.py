@@ -14,6 +14,13 @@ scale, seed and day's sync. With two histories it prints the goals of issue 14:
 - no regression: the full build per day of history, and peak memory (goal under 8 GiB).
 Each run uses its own warehouse folder under --workdir, so nothing touches .warehouse/;
 `--keep DIR` keeps the last run's warehouse of the shortest history (for bench_dashboards.py).
+
+`--prepared DIR` times the incremental build (and its floor) only: each history's warehouse as it
+stands after the day's sync is made once (generate, full build, sync; timed and printed then) and
+kept in DIR/<days>d/, and every run starts from a copy of it. Several runs of the daily build then
+cost minutes, not the hour that regenerating 3 days of pings takes; a warehouse made with other
+--scale or --seed is made again. It was built by the models of its making: delete DIR after a
+change to a model's columns.
 """
 
 from __future__ import annotations
@@ -71,24 +78,35 @@ def timed(command: list[str], env: dict[str, str]) -> Measure:
 
 
 def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path, history_days: int,
-            keep: Path | None = None) -> dict[str, Measure]:
+            keep: Path | None = None, prepared: Path | None = None) -> dict[str, Measure]:
     warehouse = workdir / "warehouse"
     shutil.rmtree(workdir, ignore_errors=True)
     env = dict(os.environ, FIELDFORCE_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="local")
     dbt_paths = ["--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     results: dict[str, Measure] = {}
-    results["generate"] = timed([str(BIN / "tools"), "generate-raw", "--scale", str(scale), "--seed", str(seed),
-                                 "--as-of", AS_OF, "--gps-days", str(history_days)], env)
-    cycle = {"full_build", "sync", "incremental_build", "floor"}
-    if cycle & set(phases):
-        results["full_build"] = timed([str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths], env)
-        results["full_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")
-    if cycle - {"full_build"} & set(phases):
-        before_sync = latest_sync(warehouse)
-        results["sync"] = timed([str(BIN / "tools"), "sync", "--seed", str(seed + 1), "--as-of", SYNC_AS_OF,
-                                 "--span-hours", "24"], env)
+    made_with = {"scale": scale, "seed": seed, "history_days": history_days, "as_of": AS_OF, "sync_as_of": SYNC_AS_OF}
+    if prepared is not None and prepared_with(prepared) == made_with:
+        shutil.copytree(prepared / "warehouse", warehouse)
+        before_sync = json.loads((prepared / "prepared.json").read_text())["before_sync"]
         if "floor" in phases:
             results["floor"] = floor(warehouse, before_sync, workdir / "floor")
+    else:
+        if prepared is not None:  # the cycle up to the sync, whatever --phases says: what is kept
+            phases = (*phases, "sync")
+        results["generate"] = timed([str(BIN / "tools"), "generate-raw", "--scale", str(scale), "--seed", str(seed),
+                                     "--as-of", AS_OF, "--gps-days", str(history_days)], env)
+        cycle = {"full_build", "sync", "incremental_build", "floor"}
+        if cycle & set(phases):
+            results["full_build"] = timed([str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths], env)
+            results["full_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")
+        if cycle - {"full_build"} & set(phases):
+            before_sync = latest_sync(warehouse)
+            results["sync"] = timed([str(BIN / "tools"), "sync", "--seed", str(seed + 1), "--as-of", SYNC_AS_OF,
+                                     "--span-hours", "24"], env)
+            if prepared is not None:
+                keep_prepared(warehouse, prepared, {**made_with, "before_sync": before_sync})
+            if "floor" in phases:
+                results["floor"] = floor(warehouse, before_sync, workdir / "floor")
     if "incremental_build" in phases:
         results["incremental_build"] = timed([str(BIN / "dbt"), "build", *DAILY_BUILD, *dbt_paths], env)
         results["incremental_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")
@@ -97,6 +115,24 @@ def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path, his
         shutil.copytree(warehouse, keep)
     shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+def prepared_with(prepared: Path) -> dict[str, object] | None:
+    """What the kept post-sync warehouse was made with, or None when there is none."""
+    try:
+        made = json.loads((prepared / "prepared.json").read_text())
+    except (OSError, ValueError):
+        return None
+    made.pop("before_sync", None)
+    return made if (prepared / "warehouse").is_dir() else None
+
+
+def keep_prepared(warehouse: Path, prepared: Path, made_with: dict[str, object]) -> None:
+    """Keep the post-sync warehouse; its record is written last, so that a copy cut short is made again."""
+    shutil.rmtree(prepared, ignore_errors=True)
+    prepared.mkdir(parents=True)
+    shutil.copytree(warehouse, prepared / "warehouse")
+    (prepared / "prepared.json").write_text(json.dumps(made_with, indent=2))
 
 
 def latest_sync(warehouse: Path) -> str:
@@ -143,6 +179,15 @@ def slowest_nodes(run_results: Path, count: int = 10) -> list[tuple[str, float]]
                for kind, seconds in sorted(by_type.items(), key=lambda item: -item[1])])
 
 
+def report_run(run: dict[str, Measure]) -> None:
+    """One run's figures as soon as it ends: a long benchmark that fails later keeps what it measured."""
+    print("  " + ", ".join(f"{phase} {measure.wall_seconds:.1f} s" for phase, measure in run.items()), flush=True)
+    if "incremental_build" in run:
+        slowest = run["incremental_build"].slowest[:8]
+        print("  incremental build, slowest nodes: "
+              + "; ".join(f"{name.split('.')[0]} {seconds:.1f}" for name, seconds in slowest), flush=True)
+
+
 def rows_landed(output: str) -> int:
     match = re.search(r"done: ([\d,]+) rows", output)
     return int(match.group(1).replace(",", "")) if match else 0
@@ -161,7 +206,7 @@ def summarize(runs: list[dict[str, Measure]], label: str) -> dict[str, float]:
         medians[phase + "_peak_mib"] = statistics.median(m.peak_mib for m in measures)
         peak = f"{medians[phase + '_peak_mib']:>10.0f}" if phase != "floor" else f"{'':>10}  {measures[0].output}"
         print(f"{phase:<20} {medians[phase]:>9.1f} {min(walls):>8.1f} - {max(walls):<7.1f} {peak}")
-    rows = rows_landed(runs[0]["generate"].output)
+    rows = rows_landed(runs[0]["generate"].output) if "generate" in runs[0] else 0
     if rows:
         print(f"generated {rows:,} rows: {rows / medians['generate']:,.0f} rows/s")
     for phase in ("full_build", "incremental_build"):
@@ -185,6 +230,9 @@ def main() -> None:
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {PHASES}")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fieldforce-bench")
     parser.add_argument("--keep", type=Path, default=None, help="keep the shortest history's last warehouse here")
+    parser.add_argument("--prepared", type=Path, default=None,
+                        help="make each history's post-sync warehouse once, keep it here, and time only the "
+                             "incremental build (and floor) from copies of it")
     args = parser.parse_args()
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = set(phases) - set(PHASES)
@@ -204,7 +252,9 @@ def main() -> None:
         for days in histories:  # interleaved, so that a noisy minute does not favour one history
             print(f"run {run + 1}/{args.runs}, {days} day(s) of GPS history, scale {args.scale} ...", flush=True)
             keep = args.keep if days == histories[0] and run == args.runs - 1 else None
-            by_history[days].append(one_run(args.scale, args.seed, phases, args.workdir, days, keep))
+            prepared = args.prepared / f"{days}d" if args.prepared is not None else None
+            by_history[days].append(one_run(args.scale, args.seed, phases, args.workdir, days, keep, prepared))
+            report_run(by_history[days][-1])
 
     medians = {days: summarize(runs, f"scale {args.scale}, {days} day(s) of GPS history")
                for days, runs in by_history.items()}

@@ -18,12 +18,20 @@
     older misses and rows removed from raw (macros/test_scope/). After a full build, which
     writes every row in one run, the comparison is whole either way.
 
-    `keys` maps the raw key columns to the table's: {id: job_id}.
+    `keys` maps the raw key columns to the table's: {id: job_id}. `event_time` (keep='first'),
+    the column of the event's time in both, bounds the daily look-up of earlier deliveries to the
+    stored events no older than the window's redelivered ones, since a redelivery repeats its
+    event's time: the look-up then costs the window, not the history. A redelivery under another
+    time, which webhooks never send, can be reported as missed: loudly, never a pass (the base
+    table's own look-up relies on the same, and `unique` fails on the copy it would store).
 #}
-{% test holds_every_raw_version(model, raw, keys, keep='latest') %}
+{% test holds_every_raw_version(model, raw, keys, keep='latest', event_time=none) %}
 
 {%- if keep not in ['latest', 'first'] -%}
     {{ exceptions.raise_compiler_error("holds_every_raw_version: keep must be 'latest' or 'first', not '" ~ keep ~ "'") }}
+{%- endif -%}
+{%- if event_time is not none and keep != 'first' -%}
+    {{ exceptions.raise_compiler_error("holds_every_raw_version: event_time bounds the look-up of earlier deliveries, which only keep='first' makes") }}
 {%- endif -%}
 {%- set scoped = not full_tests() -%}
 {%- set raw_keys = [] -%}
@@ -55,6 +63,9 @@ raw_versions as (
         {% for raw_key in raw_keys -%}
         {{ raw_key }} as {{ model_keys[loop.index0] }},
         {% endfor -%}
+        {%- if event_time %}
+        min(cast({{ event_time }} as {{ dbt.type_timestamp() }})) as landed_event_time,
+        {%- endif %}
         {{ 'min' if keep == 'first' else 'max' }}(_fivetran_synced) as _fivetran_synced
     from {{ raw }}
     {% if scoped -%}
@@ -84,6 +95,9 @@ compared as (
         {% for model_key in model_keys -%}
         coalesce(raw_versions.{{ model_key }}, stored.{{ model_key }}) as {{ model_key }},
         {% endfor -%}
+        {%- if event_time %}
+        raw_versions.landed_event_time,
+        {%- endif %}
         raw_versions._fivetran_synced as landed_synced,
         stored._fivetran_synced as stored_synced
     from raw_versions
@@ -100,13 +114,17 @@ compared as (
 {% if scoped and keep == 'first' -%}
 
 -- A later delivery, in the window, of an event first delivered before it: the table holds the
--- first one, from before the window. Only the few keys the window lacks are looked up whole.
+-- first one, from before the window. Only the few keys the window lacks are looked up: in the
+-- whole table, or (event_time) among the stored events as recent as theirs.
 stored_before_window as (
 
     select {{ model_keys | join(', ') }}
     from {{ model }}
     where
         _fivetran_synced < (select synced_from from window_start)
+        {%- if event_time %}
+        and {{ event_time }} >= (select min(landed_event_time) from compared where stored_synced is null)
+        {%- endif %}
         and ({{ model_keys | join(', ') }}) in (
             select {{ model_keys | join(', ') }} from compared where stored_synced is null
         )

@@ -33,13 +33,16 @@ latest as (
 
 -- A retried delivery repeats its ping's event_at, so only the pings stored in the hours the
 -- batch has events in can be delivered again: whatever the history, the join builds on the
--- last hours' pings (and a late van's), not on the whole table.
+-- last hours' pings (and a late van's), not on the whole table. The bound on the column itself
+-- lets the scan skip the row groups (micro-partitions) of older hours; the hour test alone
+-- reads every stored ping's time.
 stored as (
 
     {%- set event_hour = dbt.date_trunc('hour', 'cast(source.event_at as ' ~ dbt.type_timestamp() ~ ')') %}
     select gps_event_id from {{ this }}
     where
-        {{ dbt.date_trunc('hour', 'event_at') }} in (
+        event_at >= (select min({{ event_hour }}) from source)
+        and {{ dbt.date_trunc('hour', 'event_at') }} in (
             select distinct {{ event_hour }} from source
         )
 

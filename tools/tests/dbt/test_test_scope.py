@@ -39,6 +39,10 @@ def results_of_the_defect_tests(wh: Warehouse, *args: str) -> dict[str, tuple[st
             if r["unique_id"].startswith("test.")}
 
 
+GPS_HOLDS_TEST = ("holds_every_raw_version_base_telematics__gps_events_event_at__first__gps_event_id__"
+                  "source_fivetran_telematics_gps_events_")
+
+
 def failing(results: dict[str, tuple[str, int]]) -> dict[str, int]:
     return {name: rows for name, (status, rows) in results.items() if status != "pass"}
 
@@ -85,15 +89,26 @@ def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run
         # 6. a ping first delivered before the window, delivered again in it: not a miss
         pings, raw_pings = "main_staging.base_telematics__gps_events", "analytics_raw.fivetran_telematics.gps_events"
         high_water = f"(select max(_fivetran_synced) from {pings})"
-        first, second = (row[0] for row in analytics.execute(
-            f"select gps_event_id from {pings} order by gps_event_id limit 2").fetchall())
-        for table, key in ((pings, "gps_event_id"), (raw_pings, "event_id")):
-            analytics.execute(f"update {table} set _fivetran_synced = {high_water} - interval 100 hour "
-                              f"where {key} = '{first}'")
+        first, second, third = (row[0] for row in analytics.execute(
+            f"select gps_event_id from {pings} order by gps_event_id limit 3").fetchall())
+        for ping in (first, third):
+            for table, key in ((pings, "gps_event_id"), (raw_pings, "event_id")):
+                analytics.execute(f"update {table} set _fivetran_synced = {high_water} - interval 100 hour "
+                                  f"where {key} = '{ping}'")
         analytics.execute(f"""
             insert into {raw_pings} by name
             select * replace ({high_water} - interval 1 hour as _fivetran_synced) from {raw_pings}
             where event_id = '{first}'""")
+        # 8. the same, but delivered again under another time, a month after the first delivery's,
+        #    which webhooks never do: the daily look-up of earlier deliveries reads only the stored
+        #    pings as recent as the window's redelivered ones (event_time), so it reports the ping
+        #    (the run that read the redelivery would have stored it twice, and failed `unique`)
+        for table, key in ((pings, "gps_event_id"), (raw_pings, "event_id")):
+            analytics.execute(f"update {table} set event_at = event_at - interval 30 day where {key} = '{third}'")
+        analytics.execute(f"""
+            insert into {raw_pings} by name
+            select * replace ({high_water} - interval 1 hour as _fivetran_synced, event_at + interval 30 day as event_at)
+            from {raw_pings} where event_id = '{third}'""")
         # 7. a ping whose stored delivery is not its first: raw holds an earlier one, in the window
         analytics.execute(f"""
             update {pings} set _fivetran_synced = {high_water} - interval 2 hour where gps_event_id = '{second}'""")
@@ -111,11 +126,14 @@ def test_the_daily_scope_catches_the_defects_of_the_last_run_and_a_full_test_run
         "unique_base_quickbooks__invoice_invoice_id__last_run": 1,
         # the missed invoice (5), and the older copy of the written one (2), a version raw does not hold last
         "holds_every_raw_version_base_quickbooks__invoice_invoice_id__source_fivetran_quickbooks_invoice_": 2,
-        "holds_every_raw_version_base_telematics__gps_events_first__gps_event_id__source_fivetran_telematics_gps_events_": 1,
+        # the ping stored at a later delivery (7), and the one delivered again under another time (8)
+        GPS_HOLDS_TEST: 2,
     }, daily
     full = failing(results_of_the_defect_tests(synced, "--vars", "{full_tests: true}"))
     assert full == {
         **daily,
+        # whole tables: the table holds 8's first delivery, as raw does
+        GPS_HOLDS_TEST: 1,
         "unique_base_postgres__jobs_job_id__last_run": 1,
         "not_null_fct_jobs_customer_id": 1,
         "holds_every_raw_version_base_postgres__jobs_job_id__source_fivetran_postgres_jobs_": 1,
