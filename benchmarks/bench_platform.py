@@ -88,8 +88,6 @@ def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path, his
     if prepared is not None and prepared_with(prepared) == made_with:
         shutil.copytree(prepared / "warehouse", warehouse)
         before_sync = json.loads((prepared / "prepared.json").read_text())["before_sync"]
-        if "floor" in phases:
-            results["floor"] = floor(warehouse, before_sync, workdir / "floor")
     else:
         if prepared is not None:  # the cycle up to the sync, whatever --phases says: what is kept
             phases = (*phases, "sync")
@@ -105,8 +103,8 @@ def one_run(scale: float, seed: int, phases: tuple[str, ...], workdir: Path, his
                                      "--span-hours", "24"], env)
             if prepared is not None:
                 keep_prepared(warehouse, prepared, {**made_with, "before_sync": before_sync})
-            if "floor" in phases:
-                results["floor"] = floor(warehouse, before_sync, workdir / "floor")
+    if "floor" in phases:
+        results["floor"] = floor(warehouse, before_sync, workdir / "floor")
     if "incremental_build" in phases:
         results["incremental_build"] = timed([str(BIN / "dbt"), "build", *DAILY_BUILD, *dbt_paths], env)
         results["incremental_build"].slowest = slowest_nodes(workdir / "target" / "run_results.json")

@@ -34,6 +34,8 @@
     {{ exceptions.raise_compiler_error("holds_every_raw_version: event_time bounds the look-up of earlier deliveries, which only keep='first' makes") }}
 {%- endif -%}
 {%- set scoped = not full_tests() -%}
+{#- only a daily run looks up earlier deliveries, so only it needs the landed events' times -#}
+{%- set bound_by_time = scoped and event_time is not none -%}
 {%- set raw_keys = [] -%}
 {%- for raw_key in keys -%}{%- do raw_keys.append(quote_identifier(raw_key)) -%}{%- endfor -%}
 {%- set model_keys = keys.values() | list -%}
@@ -63,7 +65,7 @@ raw_versions as (
         {% for raw_key in raw_keys -%}
         {{ raw_key }} as {{ model_keys[loop.index0] }},
         {% endfor -%}
-        {%- if event_time %}
+        {%- if bound_by_time %}
         min(cast({{ event_time }} as {{ dbt.type_timestamp() }})) as landed_event_time,
         {%- endif %}
         {{ 'min' if keep == 'first' else 'max' }}(_fivetran_synced) as _fivetran_synced
@@ -95,7 +97,7 @@ compared as (
         {% for model_key in model_keys -%}
         coalesce(raw_versions.{{ model_key }}, stored.{{ model_key }}) as {{ model_key }},
         {% endfor -%}
-        {%- if event_time %}
+        {%- if bound_by_time %}
         raw_versions.landed_event_time,
         {%- endif %}
         raw_versions._fivetran_synced as landed_synced,
@@ -122,7 +124,7 @@ stored_before_window as (
     from {{ model }}
     where
         _fivetran_synced < (select synced_from from window_start)
-        {%- if event_time %}
+        {%- if bound_by_time %}
         and {{ event_time }} >= (select min(landed_event_time) from compared where stored_synced is null)
         {%- endif %}
         and ({{ model_keys | join(', ') }}) in (
